@@ -1,0 +1,2 @@
+/** Barrel of lib/diagnostics: each module re-exported here. */
+export {};

@@ -1,0 +1,14 @@
+/**
+ * mtl-kit: the course's multi-task learning library. Notebooks import it as
+ * `import * as mtl from "mtl-kit"` and reach each area by name: `mtl.tasks`, `mtl.models`,
+ * `mtl.objectives`, `mtl.training`, `mtl.diagnostics`, `mtl.plots`, `mtl.recsys`.
+ */
+export * from "./random";
+export * from "./backend";
+export * as tasks from "./tasks";
+export * as models from "./models";
+export * as objectives from "./objectives";
+export * as training from "./training";
+export * as diagnostics from "./diagnostics";
+export * as plots from "./plots";
+export * as recsys from "./recsys";

@@ -1,0 +1,2 @@
+/** Barrel of lib/models: each module re-exported here. */
+export {};

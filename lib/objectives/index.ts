@@ -1,0 +1,2 @@
+/** Barrel of lib/objectives: each module re-exported here. */
+export {};

@@ -1,0 +1,2 @@
+/** Barrel of lib/plots: each module re-exported here. */
+export {};

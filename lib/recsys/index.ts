@@ -1,0 +1,2 @@
+/** Barrel of lib/recsys: each module re-exported here. */
+export {};

@@ -1,0 +1,2 @@
+/** Barrel of lib/tasks: each module re-exported here. */
+export {};

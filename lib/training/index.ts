@@ -1,0 +1,2 @@
+/** Barrel of lib/training: each module re-exported here. */
+export {};
