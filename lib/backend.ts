@@ -21,6 +21,12 @@ export interface BackendInfo {
 
 const TF_NAMES: Record<BackendName, string> = { node: "tensorflow", wasm: "wasm", cpu: "cpu" };
 
+const DESCRIPTIONS: Record<BackendName, string> = {
+  node: "native TensorFlow",
+  wasm: "WebAssembly with SIMD",
+  cpu: "pure JavaScript, slowest",
+};
+
 let current: BackendInfo | null = null;
 
 /** Sets up the best available backend once (later calls return the same answer). */
@@ -37,15 +43,15 @@ export async function setupBackend(options: { prefer?: BackendName; quiet?: bool
     const why = await tryBackend(name);
     if (why === null) {
       const reason = wanted
-        ? `${forced ? "forced by MTL_BACKEND" : "requested"}`
-        : reasons.length
-          ? `best available (${reasons.join("; ")})`
-          : "best available";
+        ? forced
+          ? `forced by MTL_BACKEND=${forced}`
+          : "requested"
+        : `chosen automatically${reasons.length ? `; skipped ${reasons.join("; ")}` : ""}`;
       current = { name, tfName: TF_NAMES[name], reason, tfjsVersion: tf.version.tfjs };
       if (!options.quiet) console.log(describeBackend(current));
       return current;
     }
-    reasons.push(`${name}: ${why}`);
+    reasons.push(`'${name}': ${why}`);
   }
   throw new Error(`no TensorFlow.js backend could start: ${reasons.join("; ")}`);
 }
@@ -57,7 +63,7 @@ export function backendInfo(): BackendInfo | null {
 
 /** One line that says which backend runs and why. */
 export function describeBackend(info: BackendInfo): string {
-  return `TensorFlow.js ${info.tfjsVersion} on the '${info.name}' backend (${info.reason})`;
+  return `TensorFlow.js ${info.tfjsVersion} on the '${info.name}' backend (${DESCRIPTIONS[info.name]}): ${info.reason}`;
 }
 
 function isBackendName(s: string): s is BackendName {
@@ -71,7 +77,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
       // danfojs-node's npm override installs plain tfjs under the name @tensorflow/tfjs-node, so
       // check the real package name before importing.
       const pkg = require("@tensorflow/tfjs-node/package.json") as { name: string };
-      if (pkg.name !== "@tensorflow/tfjs-node") return "@tensorflow/tfjs-node is not installed";
+      if (pkg.name !== "@tensorflow/tfjs-node") return "@tensorflow/tfjs-node is not installed (optional; see the README)";
       require("@tensorflow/tfjs-node");
     } else if (name === "wasm") {
       const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
@@ -85,7 +91,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     return null;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    return msg.includes("Cannot find module") ? "not installed" : msg;
+    return msg.includes("Cannot find module") ? "not installed (optional; see the README)" : msg;
   }
 }
 

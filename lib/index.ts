@@ -1,7 +1,7 @@
 /**
  * mtl-kit: the course's multi-task learning library. Notebooks import it as
  * `import * as mtl from "mtl-kit"` and reach each area by name: `mtl.tasks`, `mtl.models`,
- * `mtl.objectives`, `mtl.training`, `mtl.diagnostics`, `mtl.plots`, `mtl.recsys`.
+ * `mtl.objectives`, `mtl.training`, `mtl.diagnostics`, `mtl.plots`, `mtl.display`, `mtl.recsys`.
  */
 export * from "./random";
 export * from "./backend";
@@ -11,4 +11,5 @@ export * as objectives from "./objectives";
 export * as training from "./training";
 export * as diagnostics from "./diagnostics";
 export * as plots from "./plots";
+export * as display from "./display";
 export * as recsys from "./recsys";

@@ -1,2 +1,3 @@
-/** Barrel of lib/plots: each module re-exported here. */
-export {};
+/** Barrel of lib/plots: figure types, showing figures, and the course's standard charts. */
+export * from "./figure";
+export * from "./show";
