@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as path from "path";
 import "./quiet";
+import { patchWasmMatMul } from "./kernels/wasm-matmul";
 
 /** The backends the kit can run on. */
 export type BackendName = "node" | "wasm" | "cpu";
@@ -95,7 +96,10 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
-/** Hook for kernels the WASM backend lacks; filled in by ops that need them. */
+/**
+ * Works around WASM backend gaps: slow transposed matmuls (kernels/wasm-matmul.ts). Embedding
+ * gradients, whose kernel WASM lacks, are handled by the embedding op itself (ops/embedding.ts).
+ */
 function registerWasmWorkarounds(): void {
-  // Embedding gradients avoid tf.gather's gradient (UnsortedSegmentSum, missing on WASM): see ops/embedding.ts.
+  if (process.env.MTL_WASM_PATCHES !== "0") patchWasmMatMul();
 }
