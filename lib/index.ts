@@ -12,4 +12,5 @@ export * as training from "./training";
 export * as diagnostics from "./diagnostics";
 export * as plots from "./plots";
 export * as display from "./display";
+export * as optim from "./optim";
 export * as recsys from "./recsys";
