@@ -54,12 +54,13 @@ test("the course opens in a Jupyter server that offers the tslab kernel", async 
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
   try {
-    let specs: { kernelspecs: Record<string, { spec: { argv: string[] } }> } | null = null;
+    type Specs = { kernelspecs: Record<string, { spec: { argv: string[] } }> };
+    let specs: Specs | null = null as Specs | null;
     for (let i = 0; i < 120 && !specs; i++) {
       await new Promise((r) => setTimeout(r, 500));
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`);
-        if (res.ok) specs = (await res.json()) as typeof specs;
+        if (res.ok) specs = (await res.json()) as Specs;
       } catch {
         /* not up yet */
       }

@@ -22,7 +22,7 @@ type NamedGrads = tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>
 
 /** Adam whose update is a few kernels per step, whatever the number of variables. */
 export class FlatAdam extends tf.Optimizer {
-  static override get className(): string {
+  static get className(): string {
     return "FlatAdam";
   }
   readonly learningRate: number;
@@ -98,7 +98,7 @@ export class FlatAdam extends tf.Optimizer {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 
-  override async getWeights(): Promise<tf.NamedTensor[]> {
+  override async getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
     return this.m && this.v ? [{ name: "m", tensor: this.m }, { name: "v", tensor: this.v }] : [];
   }
 
