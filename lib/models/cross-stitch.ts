@@ -37,7 +37,7 @@ export class CrossStitch extends BaseArchitecture {
     this.columns = Array.from({ length: T }, (_, t) => new Mlp(rng, [this.inputDim, ...hidden, this.outputDim], `${prefix}/col${t}`));
     const off = T > 1 ? (1 - self) / (T - 1) : 0;
     const init = Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => (i === j ? self : off)));
-    this.alphas = hidden.map((_, l) => tf.variable(tf.tensor2d(init), true, `${prefix}/alpha${l}`));
+    this.alphas = hidden.map((_, l) => tf.tidy(() => tf.variable(tf.tensor2d(init), true, `${prefix}/alpha${l}`)));
     // The α units are what the tasks share.
     this.sharedVariables = [...this.alphas];
     this.lastSharedVariables = this.alphas.slice(-1);

@@ -27,7 +27,7 @@ export class Descriptors {
       this.variable = null;
     } else {
       const values = rng.normals(numTasks * config.dim, 0, 0.1);
-      this.variable = tf.variable(tf.tensor2d(values, [numTasks, config.dim]), true, `${name}/z`);
+      this.variable = tf.tidy(() => tf.variable(tf.tensor2d(values, [numTasks, config.dim]), true, `${name}/z`));
       this.table = this.variable;
     }
     this.dim = this.table.shape[1];

@@ -18,10 +18,11 @@ export function glorotVariable(rng: Rng, fanIn: number, fanOut: number, name: st
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   const values = new Float32Array(fanIn * fanOut);
   for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-limit, limit);
-  return tf.variable(tf.tensor2d(values, [fanIn, fanOut]), true, name);
+  // tf.variable shares the initial tensor's data but leaves it alive: tidy disposes it.
+  return tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, fanOut]), true, name));
 }
 
 /** A variable filled with one value. */
 export function constantVariable(shape: number[], value: number, name: string): tf.Variable {
-  return tf.variable(tf.fill(shape, value), true, name);
+  return tf.tidy(() => tf.variable(tf.fill(shape, value), true, name));
 }

@@ -11,6 +11,11 @@ export interface WeightingContext {
   /** Training step, counting from 0. */
   readonly step: number;
   readonly model: Architecture;
+  /**
+   * Which task each loss belongs to: losses[k] is task tasks[k]. All tasks in order unless the
+   * trainer samples a subset of tasks per step.
+   */
+  readonly tasks: readonly number[];
 }
 
 /** Combines per-task losses into one scalar objective; the common case. */

@@ -60,8 +60,8 @@ export class FlatAdam extends tf.Optimizer {
       // A new set of variables (first step, or a different model): start fresh state.
       this.disposeState();
       this.names = names;
-      this.m = tf.variable(tf.zeros([size]), false);
-      this.v = tf.variable(tf.zeros([size]), false);
+      this.m = tf.tidy(() => tf.variable(tf.zeros([size]), false));
+      this.v = tf.tidy(() => tf.variable(tf.zeros([size]), false));
       this.t = 0;
     }
     this.t += 1;

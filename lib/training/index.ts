@@ -1,2 +1,5 @@
-/** Barrel of lib/training: each module re-exported here. */
-export {};
+/** Barrel of lib/training: the training loop, evaluation, metrics and history. */
+export * from "./trainer";
+export * from "./evaluate";
+export * from "./metrics";
+export * from "./history";

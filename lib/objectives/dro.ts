@@ -1,0 +1,60 @@
+/**
+ * Min-max and group DRO: optimise the worst task, for robustness or fairness across tasks.
+ * minMax minimises max_i L_i directly. groupDro (Sagawa et al., ICLR 2020) is its soft, online
+ * form: keep q on the simplex, q_i ← q_i · exp(η L_i), normalise, and minimise Σ_i q_i L_i.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { LossWeighting } from "./weighting";
+import { weightedSum } from "./losses";
+
+/** One group-DRO update of the task weights q from the current losses. */
+export function groupDroUpdate(q: readonly number[], losses: readonly number[], eta: number): number[] {
+  if (q.length !== losses.length) throw new Error(`groupDroUpdate: ${q.length} weights, ${losses.length} losses`);
+  // Subtract the max exponent first so large losses cannot overflow exp.
+  const logits = q.map((qi, i) => Math.log(Math.max(qi, 1e-300)) + eta * losses[i]);
+  const top = Math.max(...logits);
+  const raw = logits.map((z) => Math.exp(z - top));
+  const total = raw.reduce((a, b) => a + b, 0);
+  return raw.map((r) => r / total);
+}
+
+/** Minimise the largest task loss; weights() is one-hot on the task that was worst last step. */
+export function minMax(numTasks: number): LossWeighting {
+  let worst = 0;
+  return {
+    kind: "loss",
+    name: "min-max",
+    variables: [],
+    combine: (losses) => tf.stack(losses as tf.Scalar[]).max() as tf.Scalar,
+    observe(values, ctx) {
+      let best = -Infinity;
+      values.forEach((v, k) => {
+        if (v > best) {
+          best = v;
+          worst = ctx.tasks[k];
+        }
+      });
+    },
+    weights: () => Array.from({ length: numTasks }, (_, i) => (i === worst ? 1 : 0)),
+  };
+}
+
+/** Group DRO with step size η (default 0.01); q starts uniform and is updated after each step. */
+export function groupDro(numTasks: number, eta = 0.01): LossWeighting {
+  let q = new Array(numTasks).fill(1 / numTasks);
+  return {
+    kind: "loss",
+    name: `group DRO (η = ${eta})`,
+    variables: [],
+    // Scaled by T so that uniform q matches the plain sum's gradient scale.
+    combine: (losses, ctx) => weightedSum(losses, ctx.tasks.map((t) => q[t] * numTasks)),
+    observe(values, ctx) {
+      const next = groupDroUpdate(ctx.tasks.map((t) => q[t]), values, eta);
+      // Tasks not seen this step keep their mass; seen ones share theirs by the update.
+      const seenMass = ctx.tasks.reduce((s, t) => s + q[t], 0);
+      q = q.slice();
+      ctx.tasks.forEach((t, k) => (q[t] = next[k] * seenMass));
+    },
+    weights: () => [...q],
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The synthetic family of Ma et al. (KDD 2018, §4) with a controllable task correlation p.
+ * Orthogonal unit vectors u_k in R^d (Gram–Schmidt on seeded normals); for two tasks
+ * w₁ = c·u₁, w₂ = c·(p·u₁ + √(1−p²)·u₂), so cos(w₁, w₂) = p. For T > 2 tasks we use
+ * w_k = c·(√p·u₀ + √(1−p)·u_k), which gives every pair cosine p (p ≥ 0). Inputs x ~ N(0, I);
+ * y_k = w_kᵀx + Σ_{i=1..m} sin(α_i w_kᵀx + β_i) + ε, ε ~ N(0, 0.01), with α_i, β_i ~ N(0, 1)
+ * shared by the tasks. The paper leaves c and m open: we use c = 1 and m = 10.
+ */
+import { Rng } from "../random";
+import { dataset, oneHot, type Task, type TaskFamily } from "./task";
+
+/** Configuration of the MMoE synthetic family. */
+export interface MmoeSyntheticConfig {
+  /** Task correlation p (cosine between the tasks' weight vectors). */
+  correlation: number;
+  numTasks?: number;
+  inputDim?: number;
+  /** Scale c of the weight vectors. Default 1. */
+  scale?: number;
+  /** Number m of sine terms. Default 10. */
+  sines?: number;
+  /** Variance of the label noise. Default 0.01. */
+  noiseVariance?: number;
+  trainSize?: number;
+  testSize?: number;
+  seed?: number;
+}
+
+/** The family plus the quantities a test or a plot may need. */
+export interface MmoeSyntheticFamily extends TaskFamily {
+  readonly correlation: number;
+  /** The weight vectors w_k. */
+  readonly weights: readonly Float32Array[];
+  /** Linear parts w_kᵀx of the training inputs, one array per task. */
+  readonly linearParts: readonly Float32Array[];
+}
+
+/** Orthonormal vectors by Gram–Schmidt on seeded normals. */
+function orthonormal(rng: Rng, count: number, dim: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  while (out.length < count) {
+    const v = Float64Array.from(rng.normals(dim));
+    for (const u of out) {
+      let dot = 0;
+      for (let i = 0; i < dim; i++) dot += v[i] * u[i];
+      for (let i = 0; i < dim; i++) v[i] -= dot * u[i];
+    }
+    const norm = Math.hypot(...v);
+    if (norm < 1e-6) continue;
+    for (let i = 0; i < dim; i++) v[i] /= norm;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Builds the seeded MMoE synthetic family. */
+export function mmoeSyntheticFamily(config: MmoeSyntheticConfig): MmoeSyntheticFamily {
+  const { correlation: p, numTasks = 2, inputDim: d = 100, scale: c = 1, sines: m = 10, noiseVariance = 0.01, trainSize = 4000, testSize = 1000, seed = 0 } = config;
+  if (p < -1 || p > 1) throw new Error(`correlation must be in [-1, 1], got ${p}`);
+  if (numTasks > 2 && p < 0) throw new Error("for more than two tasks the correlation must be non-negative");
+  const rng = new Rng(seed);
+  const u = orthonormal(rng, numTasks + 1, d);
+  const weights: Float32Array[] = [];
+  for (let k = 0; k < numTasks; k++) {
+    const w = new Float32Array(d);
+    for (let i = 0; i < d; i++) {
+      if (numTasks === 2) w[i] = c * (k === 0 ? u[0][i] : p * u[0][i] + Math.sqrt(1 - p * p) * u[1][i]);
+      else w[i] = c * (Math.sqrt(p) * u[0][i] + Math.sqrt(1 - p) * u[k + 1][i]);
+    }
+    weights.push(w);
+  }
+  const alpha = Array.from({ length: m }, () => rng.normal());
+  const beta = Array.from({ length: m }, () => rng.normal());
+  const noiseSd = Math.sqrt(noiseVariance);
+
+  const draw = (n: number) => {
+    const x = rng.normals(n * d);
+    const ys = weights.map(() => new Float32Array(n));
+    const linear = weights.map(() => new Float32Array(n));
+    for (let r = 0; r < n; r++) {
+      for (let k = 0; k < numTasks; k++) {
+        let lin = 0;
+        for (let i = 0; i < d; i++) lin += weights[k][i] * x[r * d + i];
+        let y = lin;
+        for (let s = 0; s < m; s++) y += Math.sin(alpha[s] * lin + beta[s]);
+        linear[k][r] = lin;
+        ys[k][r] = y + rng.normal(0, noiseSd);
+      }
+    }
+    return { x, ys, linear };
+  };
+  const train = draw(trainSize);
+  const test = draw(testSize);
+  const tasks: Task[] = weights.map((_, k) => ({
+    name: `task ${k + 1}`,
+    index: k,
+    descriptor: oneHot(k, numTasks),
+    train: dataset(train.x, train.ys[k], d, 1),
+    test: dataset(test.x, test.ys[k], d, 1),
+    loss: "mse",
+    metric: "mse",
+  }));
+  return { name: `MMoE synthetic (p = ${p})`, inputDim: d, outputDim: 1, descriptorDim: numTasks, tasks, sharedInputs: true, correlation: p, weights, linearParts: train.linear };
+}
+
+/** Pearson correlation of two equal-length arrays. */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}

@@ -1,0 +1,24 @@
+/** Reshaping families for experiments: fewer examples per task, imbalanced task sizes. */
+import { dataset, type Dataset, type Task, type TaskFamily } from "./task";
+
+function head(d: Dataset, n: number): Dataset {
+  const m = Math.min(n, d.n);
+  return dataset(d.x.subarray(0, m * d.xDim), d.y.subarray(0, m * d.yDim), d.xDim, d.yDim);
+}
+
+/**
+ * The family with task i's training set cut to its first sizes[i] examples (the data are already
+ * shuffled). Tasks then no longer share inputs row for row.
+ */
+export function withTrainSizes(family: TaskFamily, sizes: readonly number[]): TaskFamily {
+  if (sizes.length !== family.tasks.length) throw new Error(`withTrainSizes: ${sizes.length} sizes for ${family.tasks.length} tasks`);
+  const tasks: Task[] = family.tasks.map((t, i) => ({ ...t, train: head(t.train, sizes[i]) }));
+  const same = sizes.every((s) => s === sizes[0]);
+  return { ...family, tasks, sharedInputs: family.sharedInputs && same };
+}
+
+/** The family restricted to some of its tasks (re-indexed from 0, descriptors kept). */
+export function selectTasks(family: TaskFamily, indices: readonly number[]): TaskFamily {
+  const tasks: Task[] = indices.map((i, k) => ({ ...family.tasks[i], index: k }));
+  return { ...family, name: `${family.name} [${tasks.map((t) => t.name).join(", ")}]`, tasks };
+}
