@@ -1,2 +1,6 @@
-/** Barrel of lib/diagnostics: each module re-exported here. */
-export {};
+/** Barrel of lib/diagnostics: Δm, gradient conflict, task affinity and task grouping. */
+export * from "./delta-m";
+export * from "./task-gradients";
+export * from "./gradient-cosine";
+export * from "./affinity";
+export * from "./grouping";

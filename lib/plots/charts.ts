@@ -1,0 +1,109 @@
+/**
+ * The course's standard charts, as figures ready for show(): per-task loss curves, weight
+ * trajectories, Pareto fronts over loss weights, heat maps, and bars with spread across seeds.
+ */
+import type { History } from "../training/history";
+import type { Figure, ScatterTrace } from "./figure";
+
+/** A colour per task, reused across charts so a task keeps its colour. */
+export const TASK_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+/** Moving average, so noisy per-step losses read as curves. */
+export function smooth(values: readonly number[], window: number): number[] {
+  if (window <= 1) return [...values];
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    if (i >= window) sum -= values[i - window];
+    out.push(sum / Math.min(i + 1, window));
+  }
+  return out;
+}
+
+/** Per-task training loss (smoothed) or test loss/metric curves of one run. */
+export function lossCurves(history: History, options: { kind?: "loss" | "testLoss" | "testMetric"; smoothing?: number; title?: string; logY?: boolean } = {}): Figure {
+  const kind = options.kind ?? "loss";
+  const data: ScatterTrace[] = history.taskNames.map((name, t) => {
+    const s = history.series(kind, t);
+    return { x: s.x, y: kind === "loss" ? smooth(s.y, options.smoothing ?? 20) : s.y, mode: "lines", name, line: { color: TASK_COLORS[t % TASK_COLORS.length] } };
+  });
+  const label = kind === "loss" ? "training loss" : kind === "testLoss" ? "test loss" : "test metric";
+  return { data, layout: { title: options.title ?? `Per-task ${label}`, xaxis: { title: "step" }, yaxis: { title: label, type: options.logY ? "log" : "linear" }, height: 340 } };
+}
+
+/** How a weighting's task weights moved during training. */
+export function weightTrajectories(history: History, options: { title?: string } = {}): Figure {
+  const data: ScatterTrace[] = history.taskNames.map((name, t) => {
+    const s = history.series("weight", t);
+    return { x: s.x, y: s.y, mode: "lines", name, line: { color: TASK_COLORS[t % TASK_COLORS.length] } };
+  });
+  return { data, layout: { title: options.title ?? "Task weights during training", xaxis: { title: "step" }, yaxis: { title: "weight" }, height: 320 } };
+}
+
+/** A point of a trade-off: two task losses (lower is better) and a label. */
+export interface TradeoffPoint {
+  x: number;
+  y: number;
+  label: string;
+}
+
+/** Indices of the points no other point beats on both coordinates (lower is better). */
+export function paretoFront(points: readonly TradeoffPoint[]): number[] {
+  return points
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => !points.some((q) => q.x <= p.x && q.y <= p.y && (q.x < p.x || q.y < p.y)))
+    .sort((a, b) => a.p.x - b.p.x)
+    .map(({ i }) => i);
+}
+
+/** All points, with the Pareto front drawn through the non-dominated ones. */
+export function paretoChart(points: readonly TradeoffPoint[], options: { xTitle: string; yTitle: string; title?: string; extra?: TradeoffPoint[] } = { xTitle: "task 1 loss", yTitle: "task 2 loss" }): Figure {
+  const front = paretoFront(points);
+  const data: ScatterTrace[] = [
+    { x: points.map((p) => p.x), y: points.map((p) => p.y), text: points.map((p) => p.label), mode: "markers+text", textposition: "top right", name: "weightings", marker: { size: 8, color: "#7f7f7f" } },
+    { x: front.map((i) => points[i].x), y: front.map((i) => points[i].y), mode: "lines", name: "Pareto front", line: { color: "#d62728", dash: "dash" } },
+  ];
+  if (options.extra?.length) {
+    data.push({ x: options.extra.map((p) => p.x), y: options.extra.map((p) => p.y), text: options.extra.map((p) => p.label), mode: "markers+text", textposition: "bottom left", name: "methods", marker: { size: 11, symbol: "star", color: "#1f77b4" } });
+  }
+  return { data, layout: { title: options.title ?? "Trade-off between the tasks", xaxis: { title: options.xTitle }, yaxis: { title: options.yTitle }, height: 420 } };
+}
+
+/** A labelled heat map with the values written in the cells. */
+export function heatmap(matrix: readonly number[][], options: { x: string[]; y: string[]; title: string; zmin?: number; zmax?: number; colorscale?: string; digits?: number }): Figure {
+  const digits = options.digits ?? 2;
+  return {
+    data: [
+      {
+        type: "heatmap",
+        z: matrix.map((r) => [...r]),
+        x: options.x,
+        y: options.y,
+        zmin: options.zmin,
+        zmax: options.zmax,
+        colorscale: options.colorscale ?? "RdBu",
+        text: matrix.map((r) => r.map((v) => v.toFixed(digits))),
+        texttemplate: "%{text}",
+      },
+    ],
+    layout: { title: options.title, yaxis: { autorange: "reversed" }, height: Math.max(260, 60 * options.y.length + 120) },
+  };
+}
+
+/** Mean ± standard deviation of repeated runs, as grouped bars: series[name][category] = values. */
+export function barsWithSpread(categories: string[], series: Record<string, number[][]>, options: { title: string; yTitle: string; logY?: boolean }): Figure {
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / Math.max(1, v.length - 1));
+  return {
+    data: Object.entries(series).map(([name, perCategory], k) => ({
+      type: "bar" as const,
+      name,
+      x: categories,
+      y: perCategory.map(mean),
+      error_y: { type: "data" as const, array: perCategory.map(sd), visible: true },
+      marker: { color: TASK_COLORS[k % TASK_COLORS.length] },
+    })),
+    layout: { title: options.title, barmode: "group", yaxis: { title: options.yTitle, type: options.logY ? "log" : "linear" }, height: 380 },
+  };
+}
