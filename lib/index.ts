@@ -5,6 +5,7 @@
  */
 export * from "./random";
 export * from "./backend";
+export * as stats from "./stats";
 export * as tasks from "./tasks";
 export * as models from "./models";
 export * as objectives from "./objectives";

@@ -44,6 +44,9 @@ export class GateBank {
     name: string,
   ) {
     this.layer = new Dense(rng, inputDim, heads * experts, "linear", name);
+    // Start from uniform gates: Glorot weights on wide inputs give logits with std ≈ 1, so gates
+    // would begin polarised onto a few experts by chance, and training would depend on the seed.
+    tf.tidy(() => this.layer.w.assign(this.layer.w.mul(0.01)));
   }
 
   /** Gate weights [batch, G, E]; `dropout` > 0 with `rng` applies gate dropout. */

@@ -5,6 +5,8 @@
  * w_k = c·(√p·u₀ + √(1−p)·u_k), which gives every pair cosine p (p ≥ 0). Inputs x ~ N(0, I);
  * y_k = w_kᵀx + Σ_{i=1..m} sin(α_i w_kᵀx + β_i) + ε, ε ~ N(0, 0.01), with α_i, β_i ~ N(0, 1)
  * shared by the tasks. The paper leaves c and m open: we use c = 1 and m = 10.
+ * With `clusters` (a cluster id per task), w_k = c·(√p·u_{cluster(k)} + √(1−p)·v_k): tasks of one
+ * cluster have pairwise cosine p, tasks of different clusters are orthogonal (for grouping studies).
  */
 import { Rng } from "../random";
 import { dataset, oneHot, type Task, type TaskFamily } from "./task";
@@ -13,6 +15,8 @@ import { dataset, oneHot, type Task, type TaskFamily } from "./task";
 export interface MmoeSyntheticConfig {
   /** Task correlation p (cosine between the tasks' weight vectors). */
   correlation: number;
+  /** Cluster id of each task; tasks correlate (p) only within a cluster. Sets the number of tasks. */
+  clusters?: number[];
   numTasks?: number;
   inputDim?: number;
   /** Scale c of the weight vectors. Default 1. */
@@ -55,17 +59,22 @@ function orthonormal(rng: Rng, count: number, dim: number): Float64Array[] {
 
 /** Builds the seeded MMoE synthetic family. */
 export function mmoeSyntheticFamily(config: MmoeSyntheticConfig): MmoeSyntheticFamily {
-  const { correlation: p, numTasks = 2, inputDim: d = 100, scale: c = 1, sines: m = 10, noiseVariance = 0.01, trainSize = 4000, testSize = 1000, seed = 0 } = config;
+  const { correlation: p, clusters, inputDim: d = 100, scale: c = 1, sines: m = 10, noiseVariance = 0.01, trainSize = 4000, testSize = 1000, seed = 0 } = config;
+  const numTasks = clusters ? clusters.length : (config.numTasks ?? 2);
   if (p < -1 || p > 1) throw new Error(`correlation must be in [-1, 1], got ${p}`);
-  if (numTasks > 2 && p < 0) throw new Error("for more than two tasks the correlation must be non-negative");
+  if ((numTasks > 2 || clusters) && p < 0) throw new Error("for more than two tasks the correlation must be non-negative");
   const rng = new Rng(seed);
-  const u = orthonormal(rng, numTasks + 1, d);
+  const clusterCount = clusters ? Math.max(...clusters) + 1 : 1;
+  if (clusterCount + numTasks > d) throw new Error(`inputDim ${d} is too small for ${numTasks} tasks`);
+  const u = orthonormal(rng, clusterCount + numTasks, d);
   const weights: Float32Array[] = [];
   for (let k = 0; k < numTasks; k++) {
     const w = new Float32Array(d);
+    const base = clusters ? u[clusters[k]] : u[0];
+    const own = u[clusterCount + k];
     for (let i = 0; i < d; i++) {
-      if (numTasks === 2) w[i] = c * (k === 0 ? u[0][i] : p * u[0][i] + Math.sqrt(1 - p * p) * u[1][i]);
-      else w[i] = c * (Math.sqrt(p) * u[0][i] + Math.sqrt(1 - p) * u[k + 1][i]);
+      if (numTasks === 2 && !clusters) w[i] = c * (k === 0 ? u[0][i] : p * u[0][i] + Math.sqrt(1 - p * p) * u[1][i]);
+      else w[i] = c * (Math.sqrt(p) * base[i] + Math.sqrt(1 - p) * own[i]);
     }
     weights.push(w);
   }
@@ -92,7 +101,7 @@ export function mmoeSyntheticFamily(config: MmoeSyntheticConfig): MmoeSyntheticF
   const train = draw(trainSize);
   const test = draw(testSize);
   const tasks: Task[] = weights.map((_, k) => ({
-    name: `task ${k + 1}`,
+    name: clusters ? `task ${k + 1} (cluster ${String.fromCharCode(65 + clusters[k])})` : `task ${k + 1}`,
     index: k,
     descriptor: oneHot(k, numTasks),
     train: dataset(train.x, train.ys[k], d, 1),

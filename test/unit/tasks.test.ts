@@ -22,6 +22,14 @@ test("the MMoE synthetic family's linear parts have correlation p", () => {
   }
 });
 
+test("clustered synthetic tasks correlate within a cluster only", () => {
+  const fam = mmoeSyntheticFamily({ correlation: 0.8, clusters: [0, 0, 1, 1], inputDim: 20, trainSize: 20000, testSize: 10, seed: 5 });
+  assert.ok(Math.abs(pearson(fam.linearParts[0], fam.linearParts[1]) - 0.8) < 0.03);
+  assert.ok(Math.abs(pearson(fam.linearParts[2], fam.linearParts[3]) - 0.8) < 0.03);
+  assert.ok(Math.abs(pearson(fam.linearParts[0], fam.linearParts[2])) < 0.03);
+  assert.match(fam.tasks[2].name, /cluster B/);
+});
+
 test("families are seeded: same seed same data, another seed other data", () => {
   const a = mmoeSyntheticFamily({ correlation: 0.5, trainSize: 50, testSize: 10, seed: 3 });
   const b = mmoeSyntheticFamily({ correlation: 0.5, trainSize: 50, testSize: 10, seed: 3 });
