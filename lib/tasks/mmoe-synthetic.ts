@@ -19,8 +19,8 @@ export interface MmoeSyntheticConfig {
   clusters?: number[];
   numTasks?: number;
   inputDim?: number;
-  /** Scale c of the weight vectors. Default 1. */
-  scale?: number;
+  /** Scale c of the weight vectors, or one per task (a larger c makes a task more nonlinear). Default 1. */
+  scale?: number | number[];
   /** Number m of sine terms. Default 10. */
   sines?: number;
   /** Variance of the label noise. Default 0.01. */
@@ -59,7 +59,7 @@ function orthonormal(rng: Rng, count: number, dim: number): Float64Array[] {
 
 /** Builds the seeded MMoE synthetic family. */
 export function mmoeSyntheticFamily(config: MmoeSyntheticConfig): MmoeSyntheticFamily {
-  const { correlation: p, clusters, inputDim: d = 100, scale: c = 1, sines: m = 10, noiseVariance = 0.01, trainSize = 4000, testSize = 1000, seed = 0 } = config;
+  const { correlation: p, clusters, inputDim: d = 100, scale = 1, sines: m = 10, noiseVariance = 0.01, trainSize = 4000, testSize = 1000, seed = 0 } = config;
   const numTasks = clusters ? clusters.length : (config.numTasks ?? 2);
   if (p < -1 || p > 1) throw new Error(`correlation must be in [-1, 1], got ${p}`);
   if ((numTasks > 2 || clusters) && p < 0) throw new Error("for more than two tasks the correlation must be non-negative");
@@ -69,6 +69,7 @@ export function mmoeSyntheticFamily(config: MmoeSyntheticConfig): MmoeSyntheticF
   const u = orthonormal(rng, clusterCount + numTasks, d);
   const weights: Float32Array[] = [];
   for (let k = 0; k < numTasks; k++) {
+    const c = Array.isArray(scale) ? scale[k] : scale;
     const w = new Float32Array(d);
     const base = clusters ? u[clusters[k]] : u[0];
     const own = u[clusterCount + k];

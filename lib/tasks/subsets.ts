@@ -22,3 +22,11 @@ export function selectTasks(family: TaskFamily, indices: readonly number[]): Tas
   const tasks: Task[] = indices.map((i, k) => ({ ...family.tasks[i], index: k }));
   return { ...family, name: `${family.name} [${tasks.map((t) => t.name).join(", ")}]`, tasks };
 }
+
+/** The family with task i's labels multiplied by scales[i] (tasks whose losses live on different scales). */
+export function scaleTargets(family: TaskFamily, scales: readonly number[]): TaskFamily {
+  if (scales.length !== family.tasks.length) throw new Error(`scaleTargets: ${scales.length} scales for ${family.tasks.length} tasks`);
+  const scale = (d: Dataset, k: number) => dataset(d.x, d.y.map((v) => v * k), d.xDim, d.yDim);
+  const tasks: Task[] = family.tasks.map((t, i) => ({ ...t, name: scales[i] === 1 ? t.name : `${t.name} (×${scales[i]})`, train: scale(t.train, scales[i]), test: scale(t.test, scales[i]) }));
+  return { ...family, tasks };
+}
