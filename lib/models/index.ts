@@ -14,3 +14,4 @@ export * from "./soft-sharing";
 export * from "./experts";
 export * from "./mmoe";
 export * from "./cgc";
+export * from "./sizing";

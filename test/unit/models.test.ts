@@ -213,3 +213,15 @@ test("sharedBottomUnitsFor matches the MMoE paper's equal-size comparison", () =
   paper.dispose();
   sb.dispose();
 });
+
+test("matchParameters finds the width whose size is closest to the budget", () => {
+  const w = m.matchParameters(3000, (h) => m.independent({ inputDim: 20, numTasks: 3, hidden: [h] }));
+  const size = (h: number) => {
+    const model = m.independent({ inputDim: 20, numTasks: 3, hidden: [h] });
+    const n = model.parameterCount();
+    model.dispose();
+    return n;
+  };
+  assert.ok(Math.abs(size(w) - 3000) <= Math.abs(size(w - 1) - 3000) && Math.abs(size(w) - 3000) <= Math.abs(size(w + 1) - 3000));
+  assert.equal(w, 45);
+});
