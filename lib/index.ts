@@ -14,4 +14,5 @@ export * as diagnostics from "./diagnostics";
 export * as plots from "./plots";
 export * as display from "./display";
 export * as optim from "./optim";
+export * as ops from "./ops";
 export * as recsys from "./recsys";

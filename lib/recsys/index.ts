@@ -1,2 +1,5 @@
-/** Barrel of lib/recsys: each module re-exported here. */
-export {};
+/** Barrel of lib/recsys: the case study's simulator, logs, ranker and ranking metrics. */
+export * from "./simulator";
+export * from "./log";
+export * from "./ranker";
+export * from "./metrics";

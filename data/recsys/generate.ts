@@ -1,0 +1,19 @@
+/**
+ * Regenerates the case study's logs byte for byte:
+ *
+ *   npx tsx data/recsys/generate.ts
+ *
+ * writes data/recsys/train.csv.gz (10,000 queries, 100,000 impressions) and test.csv.gz (2,000
+ * queries, 20,000 impressions) from the simulator in lib/recsys/simulator.ts, world seed 2019.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { makeLogs } from "../../lib/recsys/log";
+
+if (require.main === module) {
+  for (const [name, bytes] of Object.entries(makeLogs())) {
+    const file = path.join(__dirname, `${name}.csv.gz`);
+    fs.writeFileSync(file, bytes);
+    console.log(`wrote ${file} (${bytes.length} bytes)`);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Embedding lookup that trains on every backend. tf.gather's gradient needs the kernel
+ * UnsortedSegmentSum, which the WASM backend lacks ("Kernel 'UnsortedSegmentSum' not registered for
+ * backend 'wasm'"), so every embedding model failed there. The forward pass still gathers rows; the
+ * gradient with respect to the table is computed as oneHot(ids)ᵀ · dy, a matrix product.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Rng } from "../random";
+
+/** Rows `ids` of `table`, with a gradient for the table that works on WASM. */
+export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const vocab = table.shape[0];
+  const lookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [t, i, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([i]);
+    return {
+      value: tf.gather(t as tf.Tensor2D, i as tf.Tensor1D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const oneHot = tf.oneHot(saved[0] as tf.Tensor1D, vocab).toFloat();
+        // The ids are integers: they get a zero gradient.
+        return [tf.matMul(oneHot, dy as tf.Tensor2D, true, false), tf.zerosLike(saved[0])];
+      },
+    };
+  });
+  return (lookup as unknown as (t: tf.Tensor, i: tf.Tensor) => tf.Tensor2D)(table, ids);
+}
+
+/** A seeded embedding table (values ~ N(0, scale²)). */
+export class Embedding {
+  readonly table: tf.Variable<tf.Rank.R2>;
+  constructor(rng: Rng, readonly vocab: number, readonly dim: number, name: string, scale = 0.05) {
+    const values = rng.normals(vocab * dim, 0, scale);
+    this.table = tf.tidy(() => tf.variable(tf.tensor2d(values, [vocab, dim]), true, name));
+  }
+
+  /** Embeddings of integer ids given as a float or int tensor of shape [batch]. */
+  apply(ids: tf.Tensor1D): tf.Tensor2D {
+    return embeddingLookup(this.table, ids.dtype === "int32" ? ids : ids.toInt());
+  }
+}

@@ -1,0 +1,2 @@
+/** Barrel of lib/ops: operations the backends lack or run slowly. */
+export * from "./embedding";

@@ -1,0 +1,57 @@
+/**
+ * Ranking quality against the simulator's truth, score combination, and gate utilisation.
+ */
+import type { Impression } from "./simulator";
+
+/** Rows grouped by query id, in first-seen order (returns row indices). */
+export function groupByQuery(rows: readonly Impression[]): number[][] {
+  const groups = new Map<number, number[]>();
+  rows.forEach((r, i) => {
+    const g = groups.get(r.queryId);
+    if (g) g.push(i);
+    else groups.set(r.queryId, [i]);
+  });
+  return [...groups.values()];
+}
+
+/** Mean NDCG@k over queries: items ordered by `scores`, graded by `gains` (the truth). */
+export function ndcgAtK(groups: readonly number[][], scores: ArrayLike<number>, gains: ArrayLike<number>, k: number): number {
+  let total = 0;
+  for (const g of groups) {
+    const dcg = (order: number[]) => order.slice(0, k).reduce((s, i, rank) => s + gains[i] / Math.log2(rank + 2), 0);
+    const byScore = [...g].sort((a, b) => scores[b] - scores[a] || a - b);
+    const ideal = [...g].sort((a, b) => gains[b] - gains[a] || a - b);
+    const best = dcg(ideal);
+    total += best > 0 ? dcg(byScore) / best : 1;
+  }
+  return total / groups.length;
+}
+
+/** Mean of `values` over each query's top-k items by `scores`. */
+export function topKMean(groups: readonly number[][], scores: ArrayLike<number>, values: ArrayLike<number>, k: number): number {
+  let total = 0;
+  let count = 0;
+  for (const g of groups) {
+    const top = [...g].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, k);
+    for (const i of top) {
+      total += values[i];
+      count++;
+    }
+  }
+  return total / count;
+}
+
+/**
+ * The paper's combined ranking score, a weighted multiplication Π_k p_k^{w_k} of task predictions,
+ * computed in log space: Σ_k w_k log σ(logit_k).
+ */
+export function combinedScore(logits: readonly (readonly number[])[], weights: readonly number[]): number[] {
+  const n = logits[0].length;
+  const logSigmoid = (z: number) => -Math.log1p(Math.exp(-z));
+  return Array.from({ length: n }, (_, i) => logits.reduce((s, l, k) => s + weights[k] * logSigmoid(l[i]), 0));
+}
+
+/** How concentrated each task's gates are: the mean, over examples, of the largest gate weight. */
+export function gatePolarization(gates: readonly (readonly number[][])[]): number[] {
+  return gates.map((perExample) => perExample.reduce((s, g) => s + Math.max(...g), 0) / perExample.length);
+}
