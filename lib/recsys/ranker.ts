@@ -153,7 +153,7 @@ export class Ranker extends BaseArchitecture {
     const dev = this.column(x, "device").dataSync();
     const idx = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const drop = !training || this.dropRng.next() < c.positionDropout || pos[i] >= c.positions;
+      const drop = !training || this.dropRng.next() < c.positionDropout || pos[i] < 0 || pos[i] >= c.positions;
       idx[i] = drop ? missing : pos[i] * DEVICES.length + dev[i];
     }
     // The table is tiny: a one-hot product keeps its gradient on every backend.

@@ -169,10 +169,37 @@ export class RecsysSimulator {
     const scored = candidates.map((id) => {
       const v = this.videos[id];
       const sameCategory = v.category === queryVideo.category ? 1 : 0;
-      return { id, s: 0.5 * v.popularity + sameCategory + rng.normal(0, 1) };
+      return { id, s: v.popularity + sameCategory + rng.normal(0, 0.5) };
     });
     scored.sort((a, b) => b.s - a.s || a.id - b.id);
     return scored.map((x) => x.id);
+  }
+
+  /**
+   * Unlogged evaluation sets: for each query, `perQuery` candidates drawn at random from the
+   * candidate list, with their truth and no position (no one saw them). Only a simulator can do
+   * this; it shows how a ranker would order items the logging policy never put on top.
+   */
+  evaluationSet(queries: number, perQuery: number, options: { seed?: number; firstQueryId?: number } = {}): Impression[] {
+    const rng = new Rng(options.seed ?? this.config.seed + 99);
+    const out: Impression[] = [];
+    for (let q = 0; q < queries; q++) {
+      const user = this.users[rng.int(this.users.length)];
+      const device = rng.categorical(user.devicePreference);
+      const queryVideo = this.videos[rng.int(this.videos.length)];
+      const pool = this.candidates(user, queryVideo, rng);
+      const order = rng.permutation(pool.length);
+      for (let k = 0; k < Math.min(perQuery, pool.length); k++) {
+        const video = this.videos[pool[order[k]]];
+        out.push({
+          queryId: (options.firstQueryId ?? 0) + q, userId: user.id, device, userAge: user.ageBucket, userActivity: round(user.activity),
+          queryVideo: queryVideo.id, videoId: video.id, videoCategory: video.category, videoDuration: video.durationMinutes, videoPopularity: round(video.popularity),
+          position: -1, clicked: 0, watchMinutes: 0, liked: 0, dismissed: 0,
+          trueRelevance: round(this.relevance(user, video)), examination: 0, trueSatisfaction: round(this.satisfaction(user, video)), clickbait: video.clickbait ? 1 : 0,
+        });
+      }
+    }
+    return out;
   }
 
   /** Simulates `queries` queries and returns their slates' impressions, with outcomes and truth. */
