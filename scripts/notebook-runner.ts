@@ -7,6 +7,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { findPython, ROOT, testJupyterPath } from "./jupyter";
 
+/** Seconds each notebook should take on 2 cores with the WASM backend (tracked by the benchmark). */
+export function budgetFor(file: string): number {
+  if (file.includes("00-setup")) return 30;
+  if (file.includes("05-case-study")) return 180;
+  return 90;
+}
+
 /** The outcome of executing one notebook. */
 export interface NotebookRun {
   ok: boolean;

@@ -7,16 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { runNotebook } from "../scripts/notebook-runner";
+import { budgetFor, runNotebook } from "../scripts/notebook-runner";
 
 const ROOT = path.resolve(__dirname, "..");
-
-/** Seconds each notebook should take on 2 cores with the WASM backend. */
-export function budgetFor(file: string): number {
-  if (file.includes("00-setup")) return 30;
-  if (file.includes("05-case-study")) return 180;
-  return 90;
-}
 
 const notebooks = ["notebooks", "solutions"].flatMap((dir) =>
   fs.existsSync(path.join(ROOT, dir))

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../models/architecture";
 import { flattenGradients } from "../objectives/flat-gradients";
 import { taskLoss } from "../objectives/losses";
+import { tidyRead } from "../ops/read";
 import { Rng } from "../random";
 import { batchIndices, gatherRows } from "../tasks/sampling";
 import type { TaskFamily } from "../tasks/task";
@@ -37,7 +38,7 @@ export function sharedGradients(model: Architecture, family: TaskFamily, batches
   const shared = [...model.sharedVariables];
   if (!shared.length) throw new Error(`${model.name} shares no parameters: there is no shared gradient to compare`);
   return family.tasks.map((_, t) =>
-    tf.tidy(() => {
+    tidyRead(() => {
       const { grads } = tf.variableGrads(() => batchLoss(model, family, batches, t), shared);
       return flattenGradients(grads, shared);
     }),

@@ -1,2 +1,3 @@
 /** Barrel of lib/ops: operations the backends lack or run slowly. */
 export * from "./embedding";
+export * from "./read";

@@ -15,6 +15,7 @@ import { Dense, Mlp } from "../models/dense";
 import { ExpertBank, GateBank } from "../models/experts";
 import { uniquePrefix } from "../models/init";
 import { Embedding } from "../ops/embedding";
+import { tidyRead } from "../ops/read";
 import { Rng } from "../random";
 import { dataset, oneHot, type Task, type TaskFamily } from "../tasks/task";
 import { DEVICES, type Impression } from "./simulator";
@@ -197,7 +198,7 @@ export function rankerScores(model: Ranker, rows: readonly Impression[], chunk =
   const x = rankerInputs(rows);
   for (let start = 0; start < rows.length; start += chunk) {
     const n = Math.min(chunk, rows.length - start);
-    const values = tf.tidy(() => model.forward(tf.tensor2d(x.subarray(start * COLUMNS.length, (start + n) * COLUMNS.length), [n, COLUMNS.length]), [0, 1, 2, 3]).map((o) => Array.from(o.dataSync())));
+    const values = tidyRead(() => model.forward(tf.tensor2d(x.subarray(start * COLUMNS.length, (start + n) * COLUMNS.length), [n, COLUMNS.length]), [0, 1, 2, 3]).map((o) => Array.from(o.dataSync())));
     values.forEach((v, t) => out[t].push(...v));
   }
   return out;

@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../models/architecture";
 import { taskLoss } from "../objectives/losses";
+import { tidyRead } from "../ops/read";
 import type { Task, TaskFamily } from "../tasks/task";
 import { metricValue } from "./metrics";
 
@@ -18,7 +19,7 @@ export function predict(model: Architecture, task: Task, split: "train" | "test"
   const out = new Float32Array(data.n * width);
   for (let start = 0; start < data.n; start += chunk) {
     const n = Math.min(chunk, data.n - start);
-    const values = tf.tidy(() => {
+    const values = tidyRead(() => {
       const x = tf.tensor2d(data.x.subarray(start * data.xDim, (start + n) * data.xDim), [n, data.xDim]);
       return model.forward(x, [task.index])[0].dataSync() as Float32Array;
     });

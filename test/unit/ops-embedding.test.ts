@@ -32,3 +32,12 @@ test("embeddingLookup's gradient on WASM equals tf.gather's gradient on cpu", as
     await tf.setBackend("wasm");
   }
 });
+
+test("tidyRead returns plain data and frees the scope's tensors", async () => {
+  const { tidyRead } = await import("../../lib/ops/read");
+  const before = tf.memory().numTensors;
+  const values = tidyRead(() => tf.ones([1000]).mul(2).dataSync());
+  assert.equal(values.length, 1000);
+  assert.equal(values[999], 2);
+  assert.equal(tf.memory().numTensors, before);
+});
