@@ -15,4 +15,5 @@ export * as plots from "./plots";
 export * as display from "./display";
 export * as optim from "./optim";
 export * as ops from "./ops";
+export * as grading from "./grading";
 export * as recsys from "./recsys";

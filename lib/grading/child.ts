@@ -1,0 +1,99 @@
+/**
+ * The untrusted side of grading: a separate Node process that runs a submission's cells the way the
+ * tslab kernel does (tslab's own converter and executor) and answers probes: "call function f on
+ * these inputs and send back the result". It decides nothing; the parent compares results with the
+ * reference outside this process. Messages use Node's structured-clone IPC, so student code that
+ * overrides JSON, console or Object.prototype cannot change how results travel.
+ */
+/* eslint-disable @typescript-eslint/no-var-requires */
+const send = process.send!.bind(process);
+const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
+const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
+const format = (require("util") as typeof import("util")).format;
+const OUTPUT_CAP = 64 * 1024;
+
+let outputBytes = 0;
+let pending: string[] = [];
+const capture = (...args: unknown[]) => {
+  if (outputBytes > OUTPUT_CAP) return;
+  let text: string;
+  try {
+    text = format(...args) + "\n";
+  } catch {
+    text = args.map(safeString).join(" ") + "\n";
+  }
+  outputBytes += text.length;
+  pending.push(outputBytes > OUTPUT_CAP ? text.slice(0, 200) + "\n[output truncated at 64 KB]\n" : text);
+};
+function safeString(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return "[unprintable value]";
+  }
+}
+
+const converter = createConverter({ isJS: false, isBrowser: false });
+const executor = createExecutor(process.cwd(), { node: converter, browser: converter, close: () => converter.close() }, { log: capture, error: capture });
+
+type Encoded = unknown;
+
+/** Decodes probe arguments: {"$tensor": {values, shape}} becomes a tensor of the submission's tfjs. */
+function decode(v: Encoded): unknown {
+  if (Array.isArray(v)) return v.map(decode);
+  if (v && typeof v === "object") {
+    const t = (v as { $tensor?: { values: number[]; shape: number[] } }).$tensor;
+    if (t) {
+      const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+      return tf.tensor(t.values, t.shape);
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+  }
+  return v;
+}
+
+/** Encodes a result as plain data (tensors become nested arrays), bounded in size and depth. */
+function encode(v: unknown, depth = 0): unknown {
+  if (depth > 8) throw new Error("the result is nested too deeply");
+  if (v === null || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "string") return v.slice(0, 10000);
+  if (v && typeof v === "object" && typeof (v as { arraySync?: unknown }).arraySync === "function" && Array.isArray((v as { shape?: unknown }).shape)) {
+    return encode((v as { arraySync(): unknown }).arraySync(), depth + 1);
+  }
+  if (ArrayBuffer.isView(v)) return encode(Array.from(v as unknown as ArrayLike<number>), depth + 1);
+  if (Array.isArray(v)) {
+    if (v.length > 100000) throw new Error("the result is too large");
+    return v.map((x) => encode(x, depth + 1));
+  }
+  if (typeof v === "object" && v) return Object.fromEntries(Object.entries(v).slice(0, 100).map(([k, x]) => [k, encode(x, depth + 1)]));
+  return String(v);
+}
+
+function flush(): string {
+  const text = pending.join("");
+  pending = [];
+  return text;
+}
+
+process.on("message", async (msg: { type: string; index?: number; source?: string; key?: string; fn?: string; args?: Encoded[] }) => {
+  if (msg.type === "cell") {
+    let ok = false;
+    try {
+      ok = await executor.execute(msg.source ?? "");
+    } catch (e) {
+      capture(String(e));
+    }
+    send({ type: "cell-done", index: msg.index, ok, output: flush() });
+  } else if (msg.type === "probe") {
+    try {
+      const fn = executor.locals[msg.fn as string];
+      if (typeof fn !== "function") throw new Error(`function ${msg.fn} is not defined (was its cell run without errors?)`);
+      const result = await fn(...(msg.args ?? []).map(decode));
+      send({ type: "probe-result", key: msg.key, ok: true, value: encode(result) });
+    } catch (e) {
+      send({ type: "probe-result", key: msg.key, ok: false, error: e instanceof Error ? e.message.slice(0, 2000) : String(e).slice(0, 2000) });
+    }
+  }
+});
+
+send({ type: "ready" });

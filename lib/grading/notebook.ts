@@ -1,0 +1,85 @@
+/**
+ * Reading notebooks defensively: every way a submitted file can be wrong becomes a clear message,
+ * never a crash. Graded and locked cells are found by their kit id (metadata.mtl.id), not position.
+ */
+import * as fs from "fs";
+
+/** A notebook cell as the grader uses it. */
+export interface Cell {
+  id?: string;
+  cell_type: "code" | "markdown" | "raw";
+  source: string | string[];
+  metadata: { mtl?: CellMeta; [key: string]: unknown };
+  outputs?: unknown[];
+  execution_count?: number | null;
+}
+
+/** The kit's metadata on a homework cell. */
+export interface CellMeta {
+  id: string;
+  /** answer: the student edits it; locked: must not change; check: a public check; written: a written answer; hidden: removed from the student version. */
+  role: "answer" | "locked" | "check" | "written" | "hidden";
+  question?: string;
+  points?: number;
+}
+
+/** A parsed notebook. */
+export interface Notebook {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: Record<string, unknown>;
+  cells: Cell[];
+}
+
+/** The source of a cell as one string. */
+export function cellSource(cell: Cell): string {
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+}
+
+/** Parses notebook text; throws an Error whose message a student can act on. */
+export function parseNotebook(text: string, name = "the notebook"): Notebook {
+  let nb: unknown;
+  try {
+    nb = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${name} is not valid JSON (${(e as Error).message}); re-download it from JupyterLab with File ▸ Download`);
+  }
+  const n = nb as Partial<Notebook> & { worksheets?: unknown };
+  if (typeof n !== "object" || n === null) throw new Error(`${name} is not a notebook (expected a JSON object)`);
+  if (n.nbformat !== 4) throw new Error(`${name} uses nbformat ${n.nbformat ?? "(missing)"}; the course needs nbformat 4 (open and save it in JupyterLab to convert it)`);
+  if (!Array.isArray(n.cells)) throw new Error(`${name} has no list of cells`);
+  return { nbformat: 4, nbformat_minor: n.nbformat_minor ?? 5, metadata: (n.metadata as Record<string, unknown>) ?? {}, cells: n.cells as Cell[] };
+}
+
+/** Reads and parses a notebook file. */
+export function readNotebook(file: string): Notebook {
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist`);
+  return parseNotebook(fs.readFileSync(file, "utf8"), file);
+}
+
+/** The kernel a notebook names, or a problem with it. */
+export function kernelProblem(nb: Notebook): string | null {
+  const spec = nb.metadata.kernelspec as { name?: string } | undefined;
+  if (!spec) return "the notebook names no kernel (it will be graded with the TypeScript kernel anyway)";
+  if (spec.name !== "tslab") return `the notebook names kernel "${spec.name}", not the course's TypeScript kernel "tslab" (it will be graded with tslab anyway)`;
+  return null;
+}
+
+/** Kit cells by id; duplicates are reported, not merged. */
+export function cellsById(nb: Notebook): { byId: Map<string, Cell>; duplicates: string[] } {
+  const byId = new Map<string, Cell>();
+  const duplicates: string[] = [];
+  for (const cell of nb.cells) {
+    const id = cell.metadata?.mtl?.id;
+    if (!id) continue;
+    if (byId.has(id)) duplicates.push(id);
+    else byId.set(id, cell);
+  }
+  return { byId, duplicates: [...new Set(duplicates)] };
+}
+
+/** A notebook written as text with outputs cleared (what the kit commits). */
+export function notebookText(nb: Notebook): string {
+  const cells = nb.cells.map((c) => (c.cell_type === "code" ? { ...c, outputs: [], execution_count: null } : c));
+  return JSON.stringify({ ...nb, cells }, null, 1) + "\n";
+}

@@ -1,0 +1,91 @@
+/**
+ * Writing results: Gradescope's results.json (written atomically, values checked), a readable
+ * feedback file, and a class gradebook.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { GradeResult } from "./grade";
+
+const clean = (s: string, max = 8000) => (s.length > max ? s.slice(0, max) + "\n[truncated]" : s);
+
+/** The results.json object of Gradescope's autograder specification. */
+export function gradescopeJson(r: GradeResult): object {
+  const score = Math.min(r.maxScore, Math.max(0, Number.isFinite(r.score) ? r.score : 0));
+  return {
+    score,
+    execution_time: Math.round(r.seconds),
+    output: clean([`${r.homework}: ${score} / ${r.maxScore} (autograded)`, ...r.problems].join("\n")),
+    output_format: "text",
+    test_output_format: "text",
+    stdout_visibility: "hidden",
+    visibility: "visible",
+    tests: r.tests.map((t) => ({ ...t, score: Math.min(t.max_score, Math.max(0, t.score)), output: clean(t.output), output_format: "text" })),
+  };
+}
+
+/** Writes a file atomically (a temporary file, then a rename). */
+export function writeAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/** Feedback a student can read. */
+export function feedbackMarkdown(r: GradeResult): string {
+  const lines = [`# ${r.homework}: ${r.score} / ${r.maxScore} points (autograded)`, ""];
+  if (r.problems.length) lines.push("## Problems with the submission", "", ...r.problems.map((p) => `- ${p.replace(/\n/g, "\n  ")}`), "");
+  lines.push("## Questions", "");
+  for (const t of r.tests) lines.push(`### ${t.name}: ${t.score} / ${t.max_score}`, "", "```", t.output, "```", "");
+  if (Object.keys(r.written).length) lines.push("Written answers are graded by the course staff.", "");
+  return lines.join("\n");
+}
+
+/** Writes results.json, feedback.md and written.json for one submission under `dir`. */
+export function writeResult(dir: string, r: GradeResult): void {
+  writeAtomic(path.join(dir, "feedback.md"), feedbackMarkdown(r));
+  writeAtomic(path.join(dir, "written.json"), JSON.stringify(r.written, null, 2));
+  writeAtomic(path.join(dir, "grade.json"), JSON.stringify(r, null, 2));
+  writeAtomic(path.join(dir, "results.json"), JSON.stringify(gradescopeJson(r), null, 2));
+}
+
+const csvCell = (v: string | number) => (typeof v === "number" ? String(v) : `"${v.replace(/"/g, '""')}"`);
+
+/** The gradebook CSV: one row per submission, one column per question, manual scores merged. */
+export function gradebookCsv(results: GradeResult[], manual: Record<string, Record<string, number>> = {}): string {
+  const questions = [...new Set(results.flatMap((r) => r.tests.map((t) => t.name.split(" ")[0])))];
+  const manualQs = [...new Set(Object.values(manual).flatMap((m) => Object.keys(m)))];
+  const header = ["submission", ...questions, ...manualQs.map((q) => `${q} (manual)`), "autograded", "total", "problems"];
+  const rows = results.map((r) => {
+    const m = manual[r.submission] ?? {};
+    const manualTotal = manualQs.reduce((s, q) => s + (m[q] ?? 0), 0);
+    return [r.submission, ...questions.map((q) => r.tests.find((t) => t.name.startsWith(`${q} `))?.score ?? 0), ...manualQs.map((q) => m[q] ?? 0), r.score, Math.round((r.score + manualTotal) * 100) / 100, r.problems.join(" / ").replace(/\s*\n\s*/g, " ")];
+  });
+  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
+}
+
+/** Manual scores from a CSV with columns submission, question, score. */
+export function readManualScores(file: string): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  const lines = fs.readFileSync(file, "utf8").trim().split(/\r?\n/).slice(1);
+  for (const line of lines) {
+    const [submission, question, score] = line.split(",").map((s) => s.trim().replace(/^"|"$/g, ""));
+    if (!submission || !question || !Number.isFinite(Number(score))) throw new Error(`${file}: cannot read the line "${line}" (expected submission,question,score)`);
+    (out[submission] ??= {})[question] = Number(score);
+  }
+  return out;
+}
+
+/** A summary table and a text histogram of scores. */
+export function summaryMarkdown(results: GradeResult[]): string {
+  if (!results.length) return "No submissions graded.\n";
+  const max = results[0].maxScore;
+  const scores = results.map((r) => r.score);
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const bins = new Array(5).fill(0);
+  for (const s of scores) bins[Math.min(4, Math.floor((5 * s) / Math.max(max, 1e-9)))]++;
+  const lines = [`# Grading summary`, "", `${results.length} submissions, mean ${mean.toFixed(2)} / ${max}, min ${Math.min(...scores)}, max ${Math.max(...scores)}.`, "", "| score range | submissions | |", "| --- | ---: | --- |"];
+  bins.forEach((n, i) => lines.push(`| ${((i * max) / 5).toFixed(1)}–${(((i + 1) * max) / 5).toFixed(1)} | ${n} | ${"█".repeat(n)} |`));
+  lines.push("", "| submission | score | problems |", "| --- | ---: | --- |", ...results.map((r) => `| ${r.submission} | ${r.score} | ${r.problems.length ? r.problems.join("; ").replace(/\n/g, " ").slice(0, 120) : ""} |`));
+  return lines.join("\n") + "\n";
+}
