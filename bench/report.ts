@@ -60,7 +60,7 @@ export function toMarkdown(r: BenchReport): string {
     lines.push(`| **all** | ${fmt(r.notebooks.reduce((s, n) => s + n.seconds, 0), 1)} | 300 | |`, "");
   }
   if (Array.isArray(r.grader)) {
-    lines.push("**Grader**:", "", "| submissions | jobs | seconds | s / submission |", "| ---: | ---: | ---: | ---: |");
+    lines.push("**Grader** (hw1: solutions and untouched stubs alternating; includes the command's start and the reference run):", "", "| submissions | jobs | seconds | s / submission |", "| ---: | ---: | ---: | ---: |");
     for (const g of r.grader) lines.push(`| ${g.submissions} | ${g.jobs} | ${fmt(g.seconds, 1)} | ${fmt(g.perSubmission, 2)} |`);
     lines.push("");
   } else {

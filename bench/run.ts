@@ -13,6 +13,7 @@ import { findPython } from "../scripts/jupyter";
 import { budgetFor, runNotebook } from "../scripts/notebook-runner";
 import { machine, toMarkdown, writeReport, type BenchReport, type StepRow } from "./report";
 import { MODELS, matmulGflops, timeStep } from "./steps";
+import { timeGrading } from "./grader";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -28,19 +29,29 @@ function torchTwins(batches: number[], reps: number): { steps: Array<{ model: st
   }
 }
 
+/** The sections to run: all, or those named by --only=steps,notebooks,grader,cold (others are kept from the last report). */
+function sections(): Set<string> {
+  const only = process.argv.find((a) => a.startsWith("--only="));
+  return new Set(only ? only.slice(7).split(",") : ["steps", "notebooks", "grader", "cold"]);
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
+  const run = sections();
+  const previousFile = path.join(__dirname, "results", `${quick ? "quick" : "latest"}.json`);
+  const previous: Partial<BenchReport> = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : {};
   const batches = quick ? [64] : [64, 256, 1024];
   const reps = quick ? 5 : 20;
   const notes: string[] = [];
   const steps: StepRow[] = [];
 
-  const torch = torchTwins(batches, quick ? 5 : 30);
+  const torch = run.has("steps") ? torchTwins(batches, quick ? 5 : 30) : { steps: [], peak: previous.peak?.torchGflops ?? undefined };
   if (torch.error) notes.push(`PyTorch rows skipped: ${torch.error}`);
   const torchMs = (model: string, batch: number) => torch.steps.find((s) => s.model === model && s.batch === batch)?.ms ?? null;
 
-  const backends: BackendName[] = quick ? ["wasm"] : ["node", "wasm", "cpu"];
-  let wasmGflops: number | null = null;
+  const backends: BackendName[] = !run.has("steps") ? [] : quick ? ["wasm"] : ["node", "wasm", "cpu"];
+  let wasmGflops: number | null = run.has("steps") ? null : (previous.peak?.wasmGflops ?? null);
+  if (!run.has("steps")) steps.push(...(previous.steps ?? []));
   for (const backend of backends) {
     try {
       await setupBackend({ prefer: backend, quiet: true });
@@ -61,8 +72,8 @@ async function main(): Promise<void> {
   }
   await tf.setBackend("wasm");
 
-  const notebooks: BenchReport["notebooks"] = [];
-  const files = quick ? ["notebooks/00-setup.ipynb"] : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => `notebooks/${f}`);
+  const notebooks: BenchReport["notebooks"] = run.has("notebooks") ? [] : (previous.notebooks ?? []);
+  const files = !run.has("notebooks") ? [] : quick ? ["notebooks/00-setup.ipynb"] : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => `notebooks/${f}`);
   for (const file of files) {
     const run = await runNotebook(path.join(ROOT, file));
     notebooks.push({ notebook: file, seconds: run.seconds, budget: budgetFor(file), ok: run.ok });
@@ -73,8 +84,21 @@ async function main(): Promise<void> {
   const coldDir = fs.mkdtempSync(path.join(ROOT, ".artifacts", "cold-"));
   const coldNb = path.join(coldDir, "cold.ipynb");
   fs.writeFileSync(coldNb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } }, cells: [{ id: "c", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: 'import * as mtl from "mtl-kit";\nawait mtl.setupBackend({ quiet: true });' }] }));
-  const cold = await runNotebook(coldNb);
+  const cold = run.has("cold") ? await runNotebook(coldNb) : null;
   fs.rmSync(coldDir, { recursive: true, force: true });
+
+  let grader: BenchReport["grader"] = previous.grader ?? { note: "not measured" };
+  if (run.has("grader")) {
+    const rows: Array<{ submissions: number; jobs: number; seconds: number; perSubmission: number }> = [];
+    for (const count of quick ? [2] : [10, 50, 200]) {
+      for (const jobs of quick ? [2] : [1, 2]) {
+        const seconds = timeGrading(count, jobs);
+        rows.push({ submissions: count, jobs, seconds, perSubmission: seconds / count });
+        console.log(`grading ${count} submissions with ${jobs} job(s): ${seconds.toFixed(1)} s`);
+      }
+    }
+    grader = rows;
+  }
 
   const report: BenchReport = {
     date: new Date().toISOString().slice(0, 10),
@@ -83,8 +107,8 @@ async function main(): Promise<void> {
     steps,
     peak: { torchGflops: torch.peak ?? null, wasmGflops },
     notebooks,
-    grader: { note: "the autograder is not built yet (issue: homework and grader); its timings will appear here" },
-    coldStart: { seconds: cold.ok ? cold.seconds : null, note: cold.ok ? "includes Jupyter's client and kernel start" : `failed: ${cold.error}` },
+    grader,
+    coldStart: cold ? { seconds: cold.ok ? cold.seconds : null, note: cold.ok ? "includes Jupyter's client and kernel start" : `failed: ${cold.error}` } : (previous.coldStart ?? { seconds: null }),
     notes: [
       ...notes,
       "FLOPs count the dense weights only (2·batch·size per weight, ×3 for forward and backward); embedding lookups and elementwise work are not counted.",

@@ -16,6 +16,7 @@ test("npm run bench -- --quick writes a complete report", () => {
   assert.ok(report.peak.wasmGflops > 0);
   assert.equal(report.notebooks[0].ok, true);
   assert.ok(report.coldStart.seconds > 0, "cold start measured");
+  assert.ok(Array.isArray(report.grader) && report.grader[0].seconds > 0, "grading measured");
   const md = fs.readFileSync(path.join(ROOT, "bench", "results", "quick.md"), "utf8");
   assert.match(md, /\| model \| batch \| backend \| ms\/step/);
 });

@@ -153,3 +153,27 @@ test("uncertainty weighting learns a larger σ for the noisier task", async () =
   m.dispose();
   w.dispose?.();
 });
+
+test("every loss weighting's gradient in the task losses matches finite differences", () => {
+  const c = ctx();
+  const base = [0.7, 1.9];
+  const weightings: o.LossWeighting[] = [o.fixedWeights([0.3, 1.2]), o.equalWeights(2), o.dynamicWeightAverage(2), o.groupDro(2, 0.3), o.minMax(2), o.uncertaintyWeighting(2, 0.4)];
+  // Move DRO's weights away from uniform first, so the check is not trivial.
+  weightings[3].observe?.([0.2, 2.0], c);
+  for (const w of weightings) {
+    const f = (ls: number[]) => tf.tidy(() => w.combine(ls.map((l) => tf.scalar(l)), c).dataSync()[0]);
+    const analytic = tf.tidy(() => {
+      const vars = base.map((l) => tf.scalar(l));
+      return tf.grads((a: tf.Tensor, b: tf.Tensor) => w.combine([a as tf.Scalar, b as tf.Scalar], c))(vars).map((g) => g.dataSync()[0]);
+    });
+    base.forEach((_, i) => {
+      const e = 1e-2;
+      const plus = base.slice();
+      const minus = base.slice();
+      plus[i] += e;
+      minus[i] -= e;
+      const numeric = (f(plus) - f(minus)) / (2 * e);
+      assert.ok(Math.abs(numeric - analytic[i]) < 2e-3, `${w.name}, task ${i}: analytic ${analytic[i]} vs numeric ${numeric}`);
+    });
+  }
+});
