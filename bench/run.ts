@@ -7,7 +7,6 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as tf from "@tensorflow/tfjs";
 import { setupBackend, type BackendName } from "../lib/backend";
 import { findPython } from "../scripts/jupyter";
 import { budgetFor, runNotebook } from "../scripts/notebook-runner";
@@ -70,7 +69,6 @@ async function main(): Promise<void> {
       }
     }
   }
-  await tf.setBackend("wasm");
 
   const notebooks: BenchReport["notebooks"] = run.has("notebooks") ? [] : (previous.notebooks ?? []);
   const files = !run.has("notebooks") ? [] : quick ? ["notebooks/00-setup.ipynb"] : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => `notebooks/${f}`);

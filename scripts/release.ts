@@ -1,0 +1,50 @@
+/**
+ * Builds the student bundle: `npx tsx scripts/release.ts [--out DIR]` (default release/student).
+ * It holds the course (notebooks, library, data, homework, the course command and package files)
+ * and leaves out solutions, tests, benchmarks and CI. It refuses to finish if a homework file
+ * still contains solution code.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { readNotebook, cellSource } from "../lib/grading/notebook";
+
+const ROOT = path.resolve(__dirname, "..");
+const EXCLUDED = [/^solutions\//, /^test\//, /^bench\//, /^\.ci\//, /^release\//];
+
+/** Copies the bundle into `out` and returns the files it holds. */
+export function buildRelease(out: string): string[] {
+  const tracked = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+  const files = tracked.filter((f) => !EXCLUDED.some((re) => re.test(f)));
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, f), path.join(out, f));
+  }
+  // Solution code could only leak through the generated homework: none of its files may contain a line of a solution region.
+  const secrets = new Set<string>();
+  for (const sol of fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"))) {
+    for (const cell of readNotebook(path.join(ROOT, "solutions", sol)).cells) {
+      for (const m of cellSource(cell).matchAll(/\/\/ BEGIN SOLUTION[^\n]*\n([\s\S]*?)\/\/ END SOLUTION/g)) {
+        m[1].split("\n").map((l) => l.trim()).filter((l) => l.length > 25).forEach((l) => secrets.add(l));
+      }
+    }
+  }
+  for (const f of files.filter((x) => x.startsWith("homework/"))) {
+    const text = fs.readFileSync(path.join(out, f), "utf8");
+    for (const line of secrets) if (text.includes(line)) throw new Error(`${f} contains solution code ("${line}"); the release was not finished`);
+  }
+  return files;
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf("--out");
+  const out = path.resolve(i >= 0 ? process.argv[i + 1] : path.join(ROOT, "release", "student"));
+  try {
+    const files = buildRelease(out);
+    console.log(`student bundle: ${files.length} files in ${out}\nStudents run: npm install && npm start`);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+}
