@@ -14,17 +14,24 @@ const OUTPUT_CAP = 64 * 1024;
 
 let outputBytes = 0;
 let pending: string[] = [];
-const capture = (...args: unknown[]) => {
+/** Keeps printed text, up to the cap. */
+const append = (text: string) => {
   if (outputBytes > OUTPUT_CAP) return;
+  outputBytes += text.length;
+  pending.push(outputBytes > OUTPUT_CAP ? text.slice(0, 200) + "\n[output truncated at 64 KB]\n" : text);
+};
+const capture = (...args: unknown[]) => {
   let text: string;
   try {
     text = format(...args) + "\n";
   } catch {
     text = args.map(safeString).join(" ") + "\n";
   }
-  outputBytes += text.length;
-  pending.push(outputBytes > OUTPUT_CAP ? text.slice(0, 200) + "\n[output truncated at 64 KB]\n" : text);
+  append(text);
 };
+// Like the kernel, capture everything written to stdout and stderr (libraries print too).
+process.stdout.write = ((chunk: unknown) => (append(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8")), true)) as typeof process.stdout.write;
+process.stderr.write = process.stdout.write;
 function safeString(v: unknown): string {
   try {
     return String(v);

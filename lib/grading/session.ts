@@ -69,7 +69,7 @@ export class GradingSession {
     const base = path.dirname(this.scratch);
     const reads = [path.join(ROOT, "node_modules"), path.join(ROOT, "lib"), path.join(ROOT, "data"), base, fs.realpathSync(os.tmpdir())];
     // One flag per path (Node 20.20 does not split comma lists); "/*" allows a folder's contents.
-    const permission = ["--experimental-permission", ...reads.map((p) => `--allow-fs-read=${p}/*`), `--allow-fs-write=${base}/*`];
+    const permission = ["--experimental-permission", "--disable-warning=ExperimentalWarning", ...reads.map((p) => `--allow-fs-read=${p}/*`), `--allow-fs-write=${base}/*`];
     const child = fork(file, [], {
       cwd: this.scratch,
       execArgv: [...execArgv, `--max-old-space-size=${this.limits.heapMb ?? 768}`, ...(execArgv.length ? [] : permission)],

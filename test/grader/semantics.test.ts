@@ -1,0 +1,49 @@
+/**
+ * The grader runs cells with tslab's own converter and executor in a separate process. This shows
+ * that it gives the same outputs as the real tslab kernel under Jupyter, cell by cell, for every
+ * solution notebook.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { runNotebook } from "../../scripts/notebook-runner";
+import { GradingSession } from "../../lib/grading/session";
+import { cellSource, readNotebook } from "../../lib/grading/notebook";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const solutions = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"));
+
+/** Text a kernel run printed per code cell (stdout and stderr streams). */
+function kernelOutputs(executedFile: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(executedFile, "utf8"));
+  return nb.cells
+    .filter((c: { cell_type: string }) => c.cell_type === "code")
+    .map((c: { outputs: Array<{ output_type: string; text?: string | string[] }> }) => c.outputs.filter((o) => o.output_type === "stream").map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? "")).join(""));
+}
+
+for (const file of solutions) {
+  test(`solutions/${file} prints the same in the grader's sandbox as in the Jupyter kernel`, async () => {
+    const run = await runNotebook(path.join(ROOT, "solutions", file));
+    assert.equal(run.ok, true, run.error ?? "");
+    const inKernel = kernelOutputs(run.executed);
+    const nb = readNotebook(path.join(ROOT, "solutions", file));
+    const session = new GradingSession({ cellSeconds: 120 });
+    try {
+      const name = file.replace(/\.ipynb$/, "");
+      fs.copyFileSync(path.join(ROOT, "homework", `${name}.checks.json`), path.join(session.scratch, `${name}.checks.json`));
+      const inSandbox: string[] = [];
+      for (const [i, cell] of nb.cells.entries()) {
+        if (cell.cell_type !== "code") continue;
+        const r = await session.runCell(i, cellSource(cell));
+        assert.equal(r.ok, true, `cell ${i} failed in the sandbox: ${r.reason ?? r.output}`);
+        inSandbox.push(r.output);
+      }
+      assert.equal(inSandbox.length, inKernel.length);
+      inSandbox.forEach((out, k) => assert.equal(out, inKernel[k], `code cell ${k + 1} differs`));
+      assert.ok(inKernel.some((o) => o.includes("✓")), "the checks ran and printed");
+    } finally {
+      session.close();
+    }
+  });
+}
