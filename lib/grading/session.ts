@@ -67,7 +67,8 @@ export class GradingSession {
   private async start(): Promise<void> {
     const { file, execArgv } = childEntry();
     const base = path.dirname(this.scratch);
-    const reads = [path.join(ROOT, "node_modules"), path.join(ROOT, "lib"), path.join(ROOT, "data"), base, fs.realpathSync(os.tmpdir())];
+    // Only what the cells need: the libraries, the data and their own scratch folder (never all of /tmp: a checkout may live there).
+    const reads = [path.join(ROOT, "node_modules"), path.join(ROOT, "lib"), path.join(ROOT, "data"), base];
     // One flag per path (Node 20.20 does not split comma lists); "/*" allows a folder's contents.
     const permission = ["--experimental-permission", "--disable-warning=ExperimentalWarning", ...reads.map((p) => `--allow-fs-read=${p}/*`), `--allow-fs-write=${base}/*`];
     const child = fork(file, [], {
