@@ -1,7 +1,8 @@
 /**
  * mtl-kit: the course's multi-task learning library. Notebooks import it as
  * `import * as mtl from "mtl-kit"` and reach each area by name: `mtl.tasks`, `mtl.models`,
- * `mtl.objectives`, `mtl.training`, `mtl.diagnostics`, `mtl.plots`, `mtl.display`, `mtl.recsys`.
+ * `mtl.objectives`, `mtl.training`, `mtl.diagnostics`, `mtl.plots`, `mtl.display`, `mtl.recsys`,
+ * `mtl.recommender`.
  */
 export * from "./random";
 export * from "./backend";
@@ -17,3 +18,4 @@ export * as optim from "./optim";
 export * as ops from "./ops";
 export * as grading from "./grading";
 export * as recsys from "./recsys";
+export * as recommender from "./recommender";

@@ -1,21 +1,25 @@
 /**
  * The grading command:
  *
- *   npm run grade -- SUBMISSION.ipynb | FOLDER [--out DIR] [--jobs N] [--force] [--seed N]
+ *   npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--jobs N] [--force] [--seed N]
  *                    [--manual scores.csv] [--solution solutions/hwN.ipynb] [--cell-seconds 60] [--probe-seconds 60]
  *
  * Each submission is graded in its own process (see lib/grading). Per submission: results.json
- * (Gradescope's format), feedback.md, written.json. Per folder: gradebook.csv, summary.md and
+ * (Gradescope's format), feedback.md, written.json. Per folder: gradebook.csv, summary.md,
+ * distribution.svg (the score histogram) and
  * written/<question>.md with every student's written answer. A re-run skips submissions that already
- * have results (unless --force) and reuses the hidden-input seed saved in the output folder.
+ * have results (unless --force) and reuses the hidden-input seed saved in the output folder. A zip
+ * (as an LMS exports a class's uploads) is unpacked to DIR/submissions first: every notebook in it,
+ * at any depth, is one submission named after its path.
  */
 import { randomInt } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { extractNotebooks } from "../lib/grading/archive";
 import { computeReference, gradeSubmission, type GradeResult, type Reference } from "../lib/grading/grade";
 import { readNotebook } from "../lib/grading/notebook";
-import { gradebookCsv, readManualScores, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
+import { gradebookCsv, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
 import type { SessionLimits } from "../lib/grading/session";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -75,22 +79,31 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const target = args.find((a, i) => !a.startsWith("--") && !["--out", "--jobs", "--seed", "--manual", "--solution", "--cell-seconds", "--probe-seconds"].includes(args[i - 1]));
   if (!target) {
-    console.error("usage: npm run grade -- SUBMISSION.ipynb | FOLDER [--out DIR] [--jobs N] [--force] [--seed N] [--manual scores.csv] [--solution FILE]");
+    console.error("usage: npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--jobs N] [--force] [--seed N] [--manual scores.csv] [--solution FILE]");
     process.exit(2);
   }
   if (!fs.existsSync(target)) {
     console.error(`${target} does not exist`);
     process.exit(2);
   }
+  const isZip = target.toLowerCase().endsWith(".zip");
   const isFolder = fs.statSync(target).isDirectory();
-  const out = path.resolve(option(args, "--out") ?? path.join(isFolder ? target : path.dirname(target), "grades"));
+  const out = path.resolve(option(args, "--out") ?? (isZip ? target.replace(/\.zip$/i, "-grades") : path.join(isFolder ? target : path.dirname(target), "grades")));
   fs.mkdirSync(out, { recursive: true });
+  let folder = isFolder ? target : null;
+  if (isZip) {
+    // Unpacked next to the results, so a re-run finds the same files and skips what it graded.
+    folder = path.join(out, "submissions");
+    for (const e of extractNotebooks(target, folder)) if (e.skipped) console.warn(`not graded: ${e.entry} in ${path.basename(target)}: ${e.skipped}`);
+  }
   const seedFile = path.join(out, "seed.json");
   const seed = Number(option(args, "--seed") ?? (fs.existsSync(seedFile) ? JSON.parse(fs.readFileSync(seedFile, "utf8")).seed : randomInt(1, 2 ** 31)));
   writeAtomic(seedFile, JSON.stringify({ seed }) + "\n");
-  const files = isFolder
-    ? fs.readdirSync(target).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(target, f))
+  const from = folder;
+  const files = from
+    ? fs.readdirSync(from).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(from, f))
     : [target];
+  if (!files.length) console.warn(`no .ipynb files in ${target}`);
   const jobs = Number(option(args, "--jobs") ?? Math.min(2, os.cpus().length));
   const solution = option(args, "--solution");
   const limits: SessionLimits = { cellSeconds: Number(option(args, "--cell-seconds") ?? 60), probeSeconds: Number(option(args, "--probe-seconds") ?? 60) };
@@ -99,6 +112,7 @@ async function main(): Promise<void> {
   const manual = manualFile ? readManualScores(manualFile) : {};
   writeAtomic(path.join(out, "gradebook.csv"), gradebookCsv(results, manual));
   writeAtomic(path.join(out, "summary.md"), summaryMarkdown(results));
+  writeAtomic(path.join(out, "distribution.svg"), scoreDistributionSvg(results));
   const byQuestion: Record<string, string[]> = {};
   for (const r of results) for (const [q, text] of Object.entries(r.written)) (byQuestion[q] ??= []).push(`## ${r.submission}\n\n${text}\n`);
   for (const [q, answers] of Object.entries(byQuestion)) writeAtomic(path.join(out, "written", `${q}.md`), `# Written answers to question ${q}\n\n${answers.join("\n")}`);

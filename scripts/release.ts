@@ -1,5 +1,6 @@
 /**
- * Builds the student bundle: `npx tsx scripts/release.ts [--out DIR]` (default release/student).
+ * Builds the student bundle: `npm run release -- [--out DIR] [--zip FILE.zip]` (default
+ * release/student; --zip also packs the folder into one zip).
  * It holds the course (notebooks, library, data, homework, the course command and package files)
  * and leaves out solutions, tests, benchmarks and CI. It refuses to finish if a homework file
  * still contains solution code.
@@ -7,6 +8,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { zipFiles } from "../lib/grading/archive";
 import { readNotebook, cellSource } from "../lib/grading/notebook";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -40,9 +42,15 @@ export function buildRelease(out: string): string[] {
 if (require.main === module) {
   const i = process.argv.indexOf("--out");
   const out = path.resolve(i >= 0 ? process.argv[i + 1] : path.join(ROOT, "release", "student"));
+  const z = process.argv.indexOf("--zip");
   try {
     const files = buildRelease(out);
     console.log(`student bundle: ${files.length} files in ${out}\nStudents run: npm install && npm start`);
+    if (z >= 0) {
+      const zip = path.resolve(process.argv[z + 1] ?? `${out}.zip`);
+      zipFiles(out, files, zip);
+      console.log(`zipped: ${zip}`);
+    }
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);

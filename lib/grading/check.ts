@@ -8,30 +8,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { difference, type Tolerance } from "./compare";
+import { decodeArgs, toPlain } from "./transport";
 
 /** The public cases of a homework, as written by the make-homework command. */
 export interface PublicChecks {
   homework: string;
   questions: Record<string, { fn: string; hint?: string; tolerance?: Tolerance; cases: Array<{ args: unknown[]; expected: unknown }> }>;
-}
-
-function decodeArg(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(decodeArg);
-  if (v && typeof v === "object") {
-    const t = (v as { $tensor?: { values: number[]; shape: number[] } }).$tensor;
-    if (t) {
-      const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
-      return tf.tensor(t.values, t.shape);
-    }
-  }
-  return v;
-}
-
-function plain(v: unknown): unknown {
-  if (v && typeof v === "object" && typeof (v as { arraySync?: unknown }).arraySync === "function") return (v as { arraySync(): unknown }).arraySync();
-  if (Array.isArray(v)) return v.map(plain);
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
-  return v;
 }
 
 /** A check function for one homework, reading `<homework>.checks.json` beside the notebook (or in ../homework). */
@@ -52,7 +34,7 @@ export function checker(homework: string, folder = process.cwd()) {
     for (const [k, c] of q.cases.entries()) {
       let got: unknown;
       try {
-        got = plain(await fn(...c.args.map(decodeArg)));
+        got = toPlain(await fn(...c.args.map(decodeArgs)));
       } catch (e) {
         console.log(`✗ ${question}, case ${k + 1}: ${q.fn} threw "${(e as Error).message}"${q.hint ? `\n  hint: ${q.hint}` : ""}`);
         return false;

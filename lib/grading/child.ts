@@ -9,6 +9,7 @@
 const send = process.send!.bind(process);
 const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
 const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
+const { decodeArgs, toPlain } = require("./transport") as typeof import("./transport");
 const format = (require("util") as typeof import("util")).format;
 const OUTPUT_CAP = 64 * 1024;
 
@@ -45,37 +46,6 @@ const executor = createExecutor(process.cwd(), { node: converter, browser: conve
 
 type Encoded = unknown;
 
-/** Decodes probe arguments: {"$tensor": {values, shape}} becomes a tensor of the submission's tfjs. */
-function decode(v: Encoded): unknown {
-  if (Array.isArray(v)) return v.map(decode);
-  if (v && typeof v === "object") {
-    const t = (v as { $tensor?: { values: number[]; shape: number[] } }).$tensor;
-    if (t) {
-      const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
-      return tf.tensor(t.values, t.shape);
-    }
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
-  }
-  return v;
-}
-
-/** Encodes a result as plain data (tensors become nested arrays), bounded in size and depth. */
-function encode(v: unknown, depth = 0): unknown {
-  if (depth > 8) throw new Error("the result is nested too deeply");
-  if (v === null || typeof v === "number" || typeof v === "boolean") return v;
-  if (typeof v === "string") return v.slice(0, 10000);
-  if (v && typeof v === "object" && typeof (v as { arraySync?: unknown }).arraySync === "function" && Array.isArray((v as { shape?: unknown }).shape)) {
-    return encode((v as { arraySync(): unknown }).arraySync(), depth + 1);
-  }
-  if (ArrayBuffer.isView(v)) return encode(Array.from(v as unknown as ArrayLike<number>), depth + 1);
-  if (Array.isArray(v)) {
-    if (v.length > 100000) throw new Error("the result is too large");
-    return v.map((x) => encode(x, depth + 1));
-  }
-  if (typeof v === "object" && v) return Object.fromEntries(Object.entries(v).slice(0, 100).map(([k, x]) => [k, encode(x, depth + 1)]));
-  return String(v);
-}
-
 function flush(): string {
   const text = pending.join("");
   pending = [];
@@ -95,8 +65,8 @@ process.on("message", async (msg: { type: string; index?: number; source?: strin
     try {
       const fn = executor.locals[msg.fn as string];
       if (typeof fn !== "function") throw new Error(`function ${msg.fn} is not defined (was its cell run without errors?)`);
-      const result = await fn(...(msg.args ?? []).map(decode));
-      send({ type: "probe-result", key: msg.key, ok: true, value: encode(result) });
+      const result = await fn(...(msg.args ?? []).map(decodeArgs));
+      send({ type: "probe-result", key: msg.key, ok: true, value: toPlain(result) });
     } catch (e) {
       send({ type: "probe-result", key: msg.key, ok: false, error: e instanceof Error ? e.message.slice(0, 2000) : String(e).slice(0, 2000) });
     }

@@ -70,6 +70,8 @@ export function buildGraded(solution: Notebook, submission: Notebook): { cells: 
       if (meta.role === "written") written[meta.question ?? meta.id] = cellSource(theirs);
       return { ...cell, source: cellSource(theirs) };
     }
+    // Experiments are the student's to change; the grader does not run them (see runCells).
+    if (meta.role === "experiment") return cell;
     if (!theirs) problems.push(`locked cell "${meta.id}" was deleted; the original was restored`);
     else if (cellSource(theirs) !== cellSource(cell)) problems.push(`locked cell "${meta.id}" was edited; the original was restored`);
     return cell;
@@ -81,7 +83,8 @@ export function buildGraded(solution: Notebook, submission: Notebook): { cells: 
 async function runCells(session: GradingSession, cells: Cell[]): Promise<string[]> {
   const failures: string[] = [];
   for (const [index, cell] of cells.entries()) {
-    if (cell.cell_type !== "code") continue;
+    // Experiment cells train models for the written questions: they earn no points and cost time.
+    if (cell.cell_type !== "code" || cell.metadata?.mtl?.role === "experiment") continue;
     const run = await session.runCell(index, cellSource(cell));
     if (!run.ok) failures.push(`cell ${index + 1}${cell.metadata?.mtl?.id ? ` ("${cell.metadata.mtl.id}")` : ""} ${run.reason ?? "failed"}${run.output ? `: ${run.output.trim().split("\n").filter((l) => l.trim()).join(" | ").slice(0, 500)}` : ""}`);
   }

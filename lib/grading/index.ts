@@ -8,3 +8,5 @@ export * from "./inputs";
 export * from "./session";
 export * from "./grade";
 export * from "./results";
+export * from "./transport";
+export * from "./archive";

@@ -17,8 +17,12 @@ export interface Cell {
 /** The kit's metadata on a homework cell. */
 export interface CellMeta {
   id: string;
-  /** answer: the student edits it; locked: must not change; check: a public check; written: a written answer; hidden: removed from the student version. */
-  role: "answer" | "locked" | "check" | "written" | "hidden";
+  /**
+   * answer: the student edits it; locked: must not change; check: a public check; written: a
+   * written answer; hidden: removed from the student version; experiment: given code the student
+   * may change and the grader does not run.
+   */
+  role: "answer" | "locked" | "check" | "written" | "hidden" | "experiment";
   question?: string;
   points?: number;
 }

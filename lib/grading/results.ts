@@ -76,16 +76,56 @@ export function readManualScores(file: string): Record<string, Record<string, nu
   return out;
 }
 
+/** Bins of the score histograms (text and SVG). */
+const BINS = 10;
+
 /** A summary table and a text histogram of scores. */
 export function summaryMarkdown(results: GradeResult[]): string {
   if (!results.length) return "No submissions graded.\n";
   const max = results[0].maxScore;
   const scores = results.map((r) => r.score);
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-  const bins = new Array(5).fill(0);
-  for (const s of scores) bins[Math.min(4, Math.floor((5 * s) / Math.max(max, 1e-9)))]++;
-  const lines = [`# Grading summary`, "", `${results.length} submissions, mean ${mean.toFixed(2)} / ${max}, min ${Math.min(...scores)}, max ${Math.max(...scores)}.`, "", "| score range | submissions | |", "| --- | ---: | --- |"];
-  bins.forEach((n, i) => lines.push(`| ${((i * max) / 5).toFixed(1)}–${(((i + 1) * max) / 5).toFixed(1)} | ${n} | ${"█".repeat(n)} |`));
+  const bins = scoreHistogram(scores, max);
+  const lines = [`# Grading summary`, "", `${results.length} submissions, mean ${mean.toFixed(2)} / ${max}, min ${Math.min(...scores)}, max ${Math.max(...scores)}.`, "", "![score distribution](distribution.svg)", "", "| score range | submissions | |", "| --- | ---: | --- |"];
+  bins.forEach((n, i) => lines.push(`| ${((i * max) / BINS).toFixed(1)}–${(((i + 1) * max) / BINS).toFixed(1)} | ${n} | ${"█".repeat(Math.min(n, 60))} |`));
   lines.push("", "| submission | score | problems |", "| --- | ---: | --- |", ...results.map((r) => `| ${r.submission} | ${r.score} | ${r.problems.length ? r.problems.join("; ").replace(/\n/g, " ").slice(0, 120) : ""} |`));
   return lines.join("\n") + "\n";
+}
+
+/** Counts of scores in `BINS` equal ranges of [0, max]; a full score falls in the last one. */
+export function scoreHistogram(scores: readonly number[], max: number): number[] {
+  const counts = new Array(BINS).fill(0);
+  for (const s of scores) counts[Math.min(BINS - 1, Math.max(0, Math.floor((BINS * s) / Math.max(max, 1e-9))))]++;
+  return counts;
+}
+
+/**
+ * The score distribution as a standalone SVG bar chart: it opens in any browser or Markdown viewer
+ * without plotly or a network connection, which suits a grading machine.
+ */
+export function scoreDistributionSvg(results: readonly GradeResult[]): string {
+  const max = results[0]?.maxScore ?? 1;
+  const counts = scoreHistogram(results.map((r) => r.score), max);
+  const [W, H, left, bottom, top] = [520, 260, 40, 40, 30];
+  const plotW = W - left - 10;
+  const plotH = H - bottom - top;
+  const peak = Math.max(1, ...counts);
+  const bw = plotW / BINS;
+  const bars = counts.map((n, i) => {
+    const h = (plotH * n) / peak;
+    const x = left + i * bw;
+    const label = `${((i * max) / BINS).toFixed(1)}–${(((i + 1) * max) / BINS).toFixed(1)}: ${n}`;
+    return `<rect class="bar" x="${(x + 2).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(bw - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="#4c78a8"><title>${label}</title></rect>` + (n ? `<text x="${(x + bw / 2).toFixed(1)}" y="${(top + plotH - h - 4).toFixed(1)}" text-anchor="middle" font-size="11">${n}</text>` : "");
+  });
+  const ticks = Array.from({ length: BINS + 1 }, (_, i) => `<text x="${(left + i * bw).toFixed(1)}" y="${H - bottom + 16}" text-anchor="middle" font-size="11">${((i * max) / BINS).toFixed(max >= 10 ? 0 : 1)}</text>`);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">Score distribution: ${results.length} submission(s), max ${max}</text>`,
+    ...bars,
+    `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="black"/>`,
+    ...ticks,
+    `<text x="${left + plotW / 2}" y="${H - 6}" text-anchor="middle" font-size="12">autograded score</text>`,
+    `</svg>`,
+  ].join("\n") + "\n";
 }

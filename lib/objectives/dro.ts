@@ -39,14 +39,34 @@ export function minMax(numTasks: number): LossWeighting {
   };
 }
 
-/** Group DRO with step size η (default 0.01); q starts uniform and is updated after each step. */
-export function groupDro(numTasks: number, eta = 0.01): LossWeighting {
+/** Options of group DRO. */
+export interface GroupDroConfig {
+  /** Step size η of the exponentiated-gradient update of q. Default 0.01. */
+  eta?: number;
+}
+
+/** The group-DRO weighting, with its task distribution q exposed. */
+export interface GroupDroWeighting extends LossWeighting {
+  /** The current q (on the simplex, length = number of tasks). */
+  q(): number[];
+}
+
+/**
+ * Group DRO (a number as second argument is η); q starts uniform and is updated after each step.
+ * The objective is T · Σ_i q_i L_i: scaling by T makes uniform q match the plain sum's gradient
+ * scale, so learning rates carry over. q is updated from each step's losses after the step, so the
+ * step uses the q of the previous one: one step behind Sagawa et al.'s Algorithm 1, which
+ * updates q on the current batch first. For the small η used in practice the difference is
+ * negligible, and q stays a constant in the gradient, as in the paper.
+ */
+export function groupDro(numTasks: number, config: GroupDroConfig | number = {}): GroupDroWeighting {
+  const eta = typeof config === "number" ? config : (config.eta ?? 0.01);
+  if (!(eta >= 0)) throw new Error(`groupDro: η must be ≥ 0, got ${eta}`);
   let q = new Array(numTasks).fill(1 / numTasks);
   return {
     kind: "loss",
     name: `group DRO (η = ${eta})`,
     variables: [],
-    // Scaled by T so that uniform q matches the plain sum's gradient scale.
     combine: (losses, ctx) => weightedSum(losses, ctx.tasks.map((t) => q[t] * numTasks)),
     observe(values, ctx) {
       const next = groupDroUpdate(ctx.tasks.map((t) => q[t]), values, eta);
@@ -56,5 +76,6 @@ export function groupDro(numTasks: number, eta = 0.01): LossWeighting {
       ctx.tasks.forEach((t, k) => (q[t] = next[k] * seenMass));
     },
     weights: () => [...q],
+    q: () => [...q],
   };
 }

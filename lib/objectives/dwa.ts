@@ -10,14 +10,18 @@ import { weightedSum } from "./losses";
 export interface DwaConfig {
   /** Softmax temperature τ. Default 2 (the paper's). */
   temperature?: number;
-  /** Steps per period (the paper uses epochs). Default 50. */
-  period?: number;
+  /**
+   * Length of a period over which losses are averaged: a number of steps, or "epoch" (the paper's
+   * choice; the trainer tells the weighting how many steps an epoch has). Default 50 steps.
+   */
+  period?: number | "epoch";
 }
 
 /** DWA weights, recomputed at the end of every period from average losses. */
 export function dynamicWeightAverage(numTasks: number, config: DwaConfig = {}): LossWeighting {
   const tau = config.temperature ?? 2;
   const period = config.period ?? 50;
+  if (period !== "epoch" && !(Number.isInteger(period) && period > 0)) throw new Error(`dynamicWeightAverage: period must be a positive integer or "epoch", got ${period}`);
   let w = new Array(numTasks).fill(1);
   const history: number[][] = [];
   let sums = new Array(numTasks).fill(0);
@@ -33,10 +37,14 @@ export function dynamicWeightAverage(numTasks: number, config: DwaConfig = {}): 
         sums[t] += values[k];
         counts[t] += 1;
       });
-      if (++seen % period !== 0) return;
+      seen++;
+      // Without an epoch length from the trainer, fall back to 50-step periods.
+      const length = period === "epoch" ? Math.max(1, ctx.stepsPerEpoch ?? 50) : period;
+      if (seen % length !== 0) return;
       history.push(sums.map((s, i) => (counts[i] ? s / counts[i] : NaN)));
       sums = new Array(numTasks).fill(0);
       counts = new Array(numTasks).fill(0);
+      if (history.length > 2) history.shift();
       if (history.length < 2) return;
       const [older, newer] = history.slice(-2);
       const r = newer.map((l, i) => (Number.isFinite(l) && older[i] > 0 ? l / older[i] : 1));
@@ -48,7 +56,9 @@ export function dynamicWeightAverage(numTasks: number, config: DwaConfig = {}): 
 
 /** T · softmax(r / τ). */
 export function dwaWeights(ratios: readonly number[], temperature: number): number[] {
-  const e = ratios.map((r) => Math.exp(r / temperature));
+  // Shifting by the max changes nothing mathematically and keeps exp from overflowing.
+  const top = Math.max(...ratios);
+  const e = ratios.map((r) => Math.exp((r - top) / temperature));
   const total = e.reduce((a, b) => a + b, 0);
   return e.map((x) => (ratios.length * x) / total);
 }

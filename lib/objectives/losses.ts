@@ -4,6 +4,10 @@ import type { LossKind } from "../tasks/task";
 
 /** The mean loss of predictions `pred` (logits for the cross-entropies) against labels `y`. */
 export function taskLoss(kind: LossKind, pred: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+  // Broadcasting [n, 1] against [n] would silently build an [n, n] loss.
+  if (pred.shape.length !== y.shape.length || pred.shape.some((d, i) => d !== y.shape[i])) {
+    throw new Error(`taskLoss(${kind}): predictions ${JSON.stringify(pred.shape)} and labels ${JSON.stringify(y.shape)} differ in shape`);
+  }
   switch (kind) {
     case "mse":
       return tf.squaredDifference(pred, y).mean() as tf.Scalar;

@@ -3,12 +3,27 @@
  * task j in random order, if g_i · g_j < 0 then g_i ← g_i − (g_i · g_j / ||g_j||²) g_j; the update
  * is Σ_i g_i. Projection acts on the shared parameters; task-specific gradients pass unchanged.
  */
+import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../random";
 import type { GradientWeighting, Gradients } from "./weighting";
 import { dot, flattenGradients, sumGradients, unflattenGradients } from "./flat-gradients";
 
-/** The projected copies of flat per-task gradients (the originals are not changed). */
-export function projectConflicting(grads: readonly Float32Array[], rng: Rng): Float32Array[] {
+/** The projected copies of flat per-task gradients (the inputs are not changed). */
+export function projectConflicting(grads: readonly Float32Array[], rng: Rng): Float32Array[];
+/** The same on 1-D tensors; returns new tensors, which the caller disposes. */
+export function projectConflicting(grads: readonly tf.Tensor1D[], rng: Rng): tf.Tensor1D[];
+export function projectConflicting(grads: readonly (Float32Array | tf.Tensor1D)[], rng: Rng): (Float32Array | tf.Tensor1D)[] {
+  if (grads.length && grads[0] instanceof tf.Tensor) {
+    // The loop is a few dot products: plain arrays are faster than kernel launches here.
+    const flat = projectFlat((grads as tf.Tensor1D[]).map((g) => g.dataSync() as Float32Array), rng);
+    return flat.map((f) => tf.tensor1d(f));
+  }
+  return projectFlat(grads as Float32Array[], rng);
+}
+
+function projectFlat(grads: readonly Float32Array[], rng: Rng): Float32Array[] {
+  const size = grads[0]?.length ?? 0;
+  if (grads.some((g) => g.length !== size)) throw new Error("projectConflicting: gradients of different lengths");
   const out = grads.map((g) => Float32Array.from(g));
   const sq = grads.map((g) => dot(g, g));
   for (let i = 0; i < out.length; i++) {
@@ -18,16 +33,22 @@ export function projectConflicting(grads: readonly Float32Array[], rng: Rng): Fl
       const d = dot(out[i], grads[j]);
       if (d < 0 && sq[j] > 0) {
         const c = d / sq[j];
-        for (let k = 0; k < out[i].length; k++) out[i][k] -= c * grads[j][k];
+        for (let k = 0; k < size; k++) out[i][k] -= c * grads[j][k];
       }
     }
   }
   return out;
 }
 
-/** PCGrad as a gradient weighting (seeded order of projections). */
-export function pcgrad(numTasks: number, seed = 0): GradientWeighting & { conflicts(): number } {
-  const rng = new Rng(seed);
+/** Options of PCGrad. */
+export interface PcgradConfig {
+  /** Seed of the random order in which each task's gradient is projected. Default 0. */
+  seed?: number;
+}
+
+/** PCGrad as a gradient weighting (a number as second argument is the seed). */
+export function pcgrad(numTasks: number, config: PcgradConfig | number = {}): GradientWeighting & { conflicts(): number } {
+  const rng = new Rng(typeof config === "number" ? config : (config.seed ?? 0));
   let lastConflicts = 0;
   return {
     kind: "gradient",

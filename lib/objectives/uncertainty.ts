@@ -13,11 +13,21 @@ export interface UncertaintyWeighting extends LossWeighting {
   sigmas(): number[];
 }
 
+/** Options of uncertainty weighting. */
+export interface UncertaintyConfig {
+  /** s_i = log σ_i² at the start, one value for all tasks or one per task. Default 0 (σ = 1). */
+  initialLogVariance?: number | readonly number[];
+}
+
 let counter = 0;
 
-/** Learned uncertainty weights; `initialLogVariance` is s_i at the start (default 0). */
-export function uncertaintyWeighting(numTasks: number, initialLogVariance = 0): UncertaintyWeighting {
-  const s = tf.tidy(() => tf.variable(tf.fill([numTasks], initialLogVariance), true, `uncertainty_s_${++counter}`)) as tf.Variable<tf.Rank.R1>;
+/** Learned uncertainty weights (a number as second argument is the initial log-variance). */
+export function uncertaintyWeighting(numTasks: number, config: UncertaintyConfig | number = {}): UncertaintyWeighting {
+  const init = typeof config === "number" ? config : (config.initialLogVariance ?? 0);
+  const initial = typeof init === "number" ? new Array(numTasks).fill(init) : [...init];
+  if (initial.length !== numTasks) throw new Error(`uncertaintyWeighting: ${initial.length} initial log-variances for ${numTasks} tasks`);
+  // A unique name per instance: tf.variable names must not collide across weightings.
+  const s = tf.tidy(() => tf.variable(tf.tensor1d(initial), true, `uncertainty_s_${++counter}`)) as tf.Variable<tf.Rank.R1>;
   return {
     kind: "loss",
     name: "uncertainty weighting",
@@ -29,8 +39,9 @@ export function uncertaintyWeighting(numTasks: number, initialLogVariance = 0): 
       const l = tf.stack(losses as tf.Scalar[]);
       return tf.exp(tf.neg(sk)).mul(l).mul(0.5).add(sk.mul(0.5)).sum() as tf.Scalar;
     },
-    weights: () => Array.from(tf.tidy(() => tf.exp(tf.neg(s)).mul(0.5).dataSync())),
-    sigmas: () => Array.from(tf.tidy(() => tf.exp(s.div(2)).dataSync())),
+    // Computed in JS from s: no tensors, so plotting every step cannot leak.
+    weights: () => Array.from(s.dataSync(), (si) => 0.5 * Math.exp(-si)),
+    sigmas: () => Array.from(s.dataSync(), (si) => Math.exp(si / 2)),
     dispose: () => s.dispose(),
   };
 }

@@ -16,6 +16,11 @@ export interface WeightingContext {
    * trainer samples a subset of tasks per step.
    */
   readonly tasks: readonly number[];
+  /**
+   * Steps in one epoch of the run (set by the trainer), for weightings that work per epoch such as
+   * DWA. Undefined when the caller does not know it.
+   */
+  readonly stepsPerEpoch?: number;
 }
 
 /** Combines per-task losses into one scalar objective; the common case. */
@@ -49,6 +54,8 @@ export interface GradientWeighting {
    * caller.
    */
   combineGradients(taskGrads: readonly Gradients[], lossValues: readonly number[], context: WeightingContext): Gradients;
+  /** Sees the detached per-task loss values after each step, like LossWeighting.observe. */
+  observe?(lossValues: readonly number[], context: WeightingContext): void;
   /** Current task weights (length = number of tasks), for plotting. */
   weights(): number[];
   dispose?(): void;

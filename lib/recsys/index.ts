@@ -3,3 +3,4 @@ export * from "./simulator";
 export * from "./log";
 export * from "./ranker";
 export * from "./metrics";
+export * from "./evaluate";

@@ -51,6 +51,11 @@ export function combinedScore(logits: readonly (readonly number[])[], weights: r
   return Array.from({ length: n }, (_, i) => logits.reduce((s, l, k) => s + weights[k] * logSigmoid(l[i]), 0));
 }
 
+/** Gate utilisation: for each task, the mean gate weight of each expert over examples ([task][expert]). */
+export function gateUtilisation(gates: readonly (readonly number[][])[]): number[][] {
+  return gates.map((perExample) => perExample[0].map((_, e) => perExample.reduce((s, g) => s + g[e], 0) / perExample.length));
+}
+
 /** How concentrated each task's gates are: the mean, over examples, of the largest gate weight. */
 export function gatePolarization(gates: readonly (readonly number[][])[]): number[] {
   return gates.map((perExample) => perExample.reduce((s, g) => s + Math.max(...g), 0) / perExample.length);

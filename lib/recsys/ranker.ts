@@ -18,6 +18,8 @@ import { Embedding } from "../ops/embedding";
 import { tidyRead } from "../ops/read";
 import { Rng } from "../random";
 import { dataset, oneHot, type Task, type TaskFamily } from "../tasks/task";
+import type { History } from "../training/history";
+import { train, type TrainConfig } from "../training/trainer";
 import { DEVICES, type Impression } from "./simulator";
 
 /** The ranker's tasks, in output order. */
@@ -190,6 +192,30 @@ export class Ranker extends BaseArchitecture {
 /** Builds a ranker. */
 export function ranker(config: RankerConfig): Ranker {
   return new Ranker(config);
+}
+
+/** Options of trainRanker: the trainer's, with defaults that suit the ranker. */
+export interface TrainRankerOptions extends TrainConfig {
+  /** Default 600. */
+  steps?: number;
+  /** Default 512. */
+  batchSize?: number;
+  /** Default 0.005. */
+  learningRate?: number;
+  /** Default 0 (evaluate once, at the end). */
+  evalEvery?: number;
+  /** Default 0. */
+  seed?: number;
+  /** Default true. */
+  progress?: boolean;
+}
+
+/**
+ * Trains a ranker on its four tasks with the course's trainer (equal task weights unless
+ * `weighting` says otherwise); seeded, so the same seed gives the same model.
+ */
+export function trainRanker(model: Ranker, family: TaskFamily, options: TrainRankerOptions = {}): Promise<History> {
+  return train(model, family, { label: model.name, ...options, steps: options.steps ?? 600, batchSize: options.batchSize ?? 512, learningRate: options.learningRate ?? 0.005, evalEvery: options.evalEvery ?? 0, seed: options.seed ?? 0 });
 }
 
 /** Serving-time logits of every task for impressions (position treated as missing). */

@@ -191,15 +191,21 @@ export class RecsysSimulator {
       const order = rng.permutation(pool.length);
       for (let k = 0; k < Math.min(perQuery, pool.length); k++) {
         const video = this.videos[pool[order[k]]];
-        out.push({
-          queryId: (options.firstQueryId ?? 0) + q, userId: user.id, device, userAge: user.ageBucket, userActivity: round(user.activity),
-          queryVideo: queryVideo.id, videoId: video.id, videoCategory: video.category, videoDuration: video.durationMinutes, videoPopularity: round(video.popularity),
-          position: -1, clicked: 0, watchMinutes: 0, liked: 0, dismissed: 0,
-          trueRelevance: round(this.relevance(user, video)), examination: 0, trueSatisfaction: round(this.satisfaction(user, video)), clickbait: video.clickbait ? 1 : 0,
-        });
+        // No one saw these candidates: no position, no outcomes.
+        out.push({ ...this.impression((options.firstQueryId ?? 0) + q, user, device, queryVideo, video), position: -1, examination: 0 });
       }
     }
     return out;
+  }
+
+  /** The observable features and the truth of showing `video` to `user` (outcomes not drawn yet). */
+  private impression(queryId: number, user: User, device: number, queryVideo: Video, video: Video): Impression {
+    return {
+      queryId, userId: user.id, device, userAge: user.ageBucket, userActivity: round(user.activity),
+      queryVideo: queryVideo.id, videoId: video.id, videoCategory: video.category, videoDuration: video.durationMinutes, videoPopularity: round(video.popularity),
+      position: -1, clicked: 0, watchMinutes: 0, liked: 0, dismissed: 0,
+      trueRelevance: round(this.relevance(user, video)), examination: 0, trueSatisfaction: round(this.satisfaction(user, video)), clickbait: video.clickbait ? 1 : 0,
+    };
   }
 
   /** Simulates `queries` queries and returns their slates' impressions, with outcomes and truth. */
@@ -213,31 +219,20 @@ export class RecsysSimulator {
       const slate = this.loggingOrder(this.candidates(user, queryVideo, rng), queryVideo, rng).slice(0, this.config.slate);
       slate.forEach((videoId, position) => {
         const video = this.videos[videoId];
-        const relevance = this.relevance(user, video);
+        const base = this.impression((options.firstQueryId ?? 0) + q, user, device, queryVideo, video);
         const exam = this.examination(position, device);
-        const sat = this.satisfaction(user, video);
-        const clicked = rng.bernoulli(relevance * exam) ? 1 : 0;
+        // Outcomes are drawn from the exact probabilities; the log stores them rounded.
+        const satisfaction = this.satisfaction(user, video);
+        const clicked = rng.bernoulli(this.relevance(user, video) * exam) ? 1 : 0;
         const completion = sigmoid(2 * this.interest(user, video) + video.quality);
         out.push({
-          queryId: (options.firstQueryId ?? 0) + q,
-          userId: user.id,
-          device,
-          userAge: user.ageBucket,
-          userActivity: round(user.activity),
-          queryVideo: queryVideo.id,
-          videoId,
-          videoCategory: video.category,
-          videoDuration: video.durationMinutes,
-          videoPopularity: round(video.popularity),
+          ...base,
           position,
+          examination: round(exam),
           clicked,
           watchMinutes: clicked ? round(video.durationMinutes * completion * rng.uniform(0.8, 1.2)) : 0,
-          liked: clicked && rng.bernoulli(sat) ? 1 : 0,
-          dismissed: rng.bernoulli(0.1 * (1 - sat)) ? 1 : 0,
-          trueRelevance: round(relevance),
-          examination: round(exam),
-          trueSatisfaction: round(sat),
-          clickbait: video.clickbait ? 1 : 0,
+          liked: clicked && rng.bernoulli(satisfaction) ? 1 : 0,
+          dismissed: rng.bernoulli(0.1 * (1 - satisfaction)) ? 1 : 0,
         });
       });
     }

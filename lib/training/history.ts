@@ -22,6 +22,10 @@ export class History {
   readonly evals: EvalRecord[] = [];
   /** Set when early stopping ended the run. */
   stoppedEarlyAt: number | null = null;
+  /** With early stopping: the step of the best evaluation (null without early stopping). */
+  bestStep: number | null = null;
+  /** With early stopping: whether the best evaluation's weights were put back at the end. */
+  restoredBest = false;
 
   constructor(readonly taskNames: readonly string[]) {}
 

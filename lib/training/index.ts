@@ -3,3 +3,4 @@ export * from "./trainer";
 export * from "./evaluate";
 export * from "./metrics";
 export * from "./history";
+export * from "./early-stopping";

@@ -34,6 +34,11 @@ export function categoricalAccuracy(logits: ArrayLike<number>, y: ArrayLike<numb
   return hits / n;
 }
 
+/** Accuracy of logits: width 1 is binary (positive when > 0), wider is a row-wise argmax against one-hot labels. */
+export function accuracy(logits: ArrayLike<number>, y: ArrayLike<number>, width = 1): number {
+  return width === 1 ? binaryAccuracy(logits, y) : categoricalAccuracy(logits, y, width);
+}
+
 /** ROC AUC by ranks (Mann–Whitney U), ties sharing their average rank; NaN with one class only. */
 export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const n = scores.length;

@@ -15,23 +15,17 @@ import { batchIndices, gatherRows, sampleTasks, type TaskSampling } from "../tas
 import type { TaskFamily } from "../tasks/task";
 import { progressBar } from "../display/progress";
 import { evaluate } from "./evaluate";
+import { EarlyStopper, type EarlyStopping } from "./early-stopping";
 import { History, type EvalRecord, type StepRecord } from "./history";
-
-/** Early stopping on the mean test loss. */
-export interface EarlyStopping {
-  /** Evaluations without improvement before stopping. */
-  patience: number;
-  /** Smallest decrease that counts as improvement. Default 0. */
-  minDelta?: number;
-  /** Put back the weights of the best evaluation at the end. Default true. */
-  restoreBest?: boolean;
-}
 
 /** Options of a training run. */
 export interface TrainConfig {
   /** How per-task losses become one update. Default equal weights. */
   weighting?: Weighting;
+  /** Number of steps (default 500); give this or `epochs`. */
   steps?: number;
+  /** Number of epochs, as counted by stepsPerEpoch(); give this or `steps`. */
+  epochs?: number;
   /** Examples per task per step. Default 64. */
   batchSize?: number;
   learningRate?: number;
@@ -47,11 +41,33 @@ export interface TrainConfig {
   /** Steps between evaluations on the test sets (0: only at the end). Default steps / 10. */
   evalEvery?: number;
   earlyStopping?: EarlyStopping;
+  /** Called after every step and every evaluation. */
+  callbacks?: TrainCallbacks;
+  /** Shorthand for callbacks.onStep (both run when both are given). */
   onStep?: (record: StepRecord) => void;
+  /** Shorthand for callbacks.onEval. */
   onEval?: (record: EvalRecord) => void;
   /** Show a progress bar in notebooks. Default true. */
   progress?: boolean;
   label?: string;
+}
+
+/** Hooks into a training run. */
+export interface TrainCallbacks {
+  onStep?: (record: StepRecord) => void;
+  onEval?: (record: EvalRecord) => void;
+}
+
+/**
+ * Steps in one epoch: one pass over the largest task's training set when every step trains all
+ * tasks, otherwise over all tasks' data (Σ n_i examples at batchSize · tasksPerStep per step).
+ */
+export function stepsPerEpoch(family: TaskFamily, batchSize: number, taskSampling: TaskSampling = "all", tasksPerStep = 1): number {
+  const sizes = family.tasks.map((t) => t.train.n);
+  const T = sizes.length;
+  const perStep = taskSampling === "all" ? T : Math.max(1, Math.min(T, tasksPerStep));
+  if (perStep >= T) return Math.max(1, Math.ceil(Math.max(...sizes) / batchSize));
+  return Math.max(1, Math.ceil(sizes.reduce((a, b) => a + b, 0) / (batchSize * perStep)));
 }
 
 interface Group {
@@ -64,11 +80,15 @@ interface Group {
 export async function train(model: Architecture, family: TaskFamily, config: TrainConfig = {}): Promise<History> {
   const T = family.tasks.length;
   if (model.numTasks !== T) throw new Error(`the model has ${model.numTasks} task outputs but the family has ${T} tasks`);
-  const steps = config.steps ?? 500;
   const batchSize = config.batchSize ?? 64;
   const weighting = config.weighting ?? equalWeights(T);
+  if (weighting.weights().length !== T) throw new Error(`the weighting "${weighting.name}" has ${weighting.weights().length} task weights but the family has ${T} tasks`);
   const sampling = config.taskSampling ?? "all";
   const perStep = sampling === "all" ? T : Math.max(1, Math.min(T, config.tasksPerStep ?? 1));
+  const epochSteps = stepsPerEpoch(family, batchSize, sampling, perStep);
+  if (config.steps !== undefined && config.epochs !== undefined) throw new Error("train: give steps or epochs, not both");
+  const steps = config.epochs !== undefined ? Math.round(config.epochs * epochSteps) : (config.steps ?? 500);
+  if (!(Number.isInteger(steps) && steps > 0)) throw new Error(`train: the run must have a positive whole number of steps, got ${steps}`);
   const evalEvery = config.evalEvery ?? Math.max(1, Math.floor(steps / 10));
   const rng = new Rng(config.seed ?? 0);
   // (tf.Optimizer's instanceof check reads properties, so test for an object first.)
@@ -83,12 +103,10 @@ export async function train(model: Architecture, family: TaskFamily, config: Tra
   const trainable = [...model.variables, ...(weighting.kind === "loss" ? weighting.variables : [])];
   const sizes = family.tasks.map((t) => t.train.n);
   const history = new History(family.tasks.map((t) => t.name));
+  // Built before the progress bar: a bad early-stopping config throws with nothing to clean up.
+  const stopper = config.earlyStopping ? new EarlyStopper(config.earlyStopping, family.tasks.map((t) => t.metric)) : null;
   const bar = config.progress === false ? null : progressBar({ total: steps, label: config.label ?? `${model.name} · ${weighting.name}` });
   const smoothed = new Array(T).fill(NaN);
-  const stopping = config.earlyStopping;
-  let best = Infinity;
-  let sinceBest = 0;
-  let snapshot: tf.Tensor[] | null = null;
   let lastYield = Date.now();
 
   /** The step's mini-batches: one shared-input group, or one group per task. */
@@ -135,7 +153,7 @@ export async function train(model: Architecture, family: TaskFamily, config: Tra
   try {
     for (let step = 0; step < steps; step++) {
       const tasks = sampleTasks(sampling, sizes, perStep, rng, config.temperature ?? 2);
-      const context: WeightingContext = { step, model, tasks };
+      const context: WeightingContext = { step, model, tasks, stepsPerEpoch: epochSteps };
       const lossValues = tf.tidy(() => {
         const groups = makeGroups(tasks);
         let values: number[];
@@ -167,17 +185,18 @@ export async function train(model: Architecture, family: TaskFamily, config: Tra
         }
         return values;
       });
-      if (weighting.kind === "loss") weighting.observe?.(lossValues, context);
+      if (lossValues.some((v) => !Number.isFinite(v))) {
+        throw new Error(`a task loss became ${lossValues.find((v) => !Number.isFinite(v))} at step ${step}: lower the learning rate or check the data`);
+      }
+      weighting.observe?.(lossValues, context);
       const losses = new Array(T).fill(NaN);
       tasks.forEach((t, k) => {
         losses[t] = lossValues[k];
         smoothed[t] = Number.isFinite(smoothed[t]) ? 0.9 * smoothed[t] + 0.1 * lossValues[k] : lossValues[k];
       });
-      if (lossValues.some((v) => !Number.isFinite(v))) {
-        throw new Error(`a task loss became ${lossValues.find((v) => !Number.isFinite(v))} at step ${step}: lower the learning rate or check the data`);
-      }
       const record: StepRecord = { step, losses, weights: weighting.weights() };
       history.steps.push(record);
+      config.callbacks?.onStep?.(record);
       config.onStep?.(record);
       bar?.update(step + 1, Object.fromEntries(family.tasks.map((t, i) => [t.name, smoothed[i]])));
 
@@ -186,20 +205,11 @@ export async function train(model: Architecture, family: TaskFamily, config: Tra
         const ev = evaluate(model, family, "test");
         const rec: EvalRecord = { step: step + 1, testLosses: ev.losses, testMetrics: ev.metrics };
         history.evals.push(rec);
+        config.callbacks?.onEval?.(rec);
         config.onEval?.(rec);
-        if (stopping) {
-          const mean = ev.losses.reduce((a, b) => a + b, 0) / T;
-          if (mean < best - (stopping.minDelta ?? 0)) {
-            best = mean;
-            sinceBest = 0;
-            if (stopping.restoreBest !== false) {
-              tf.dispose(snapshot ?? []);
-              snapshot = model.variables.map((v) => tf.keep(v.clone()));
-            }
-          } else if (++sinceBest >= stopping.patience) {
-            history.stoppedEarlyAt = step + 1;
-            break;
-          }
+        if (stopper?.update(rec, model)) {
+          history.stoppedEarlyAt = step + 1;
+          break;
         }
       }
       // Let the kernel send progress updates: a notebook only sees output when the loop yields.
@@ -208,12 +218,12 @@ export async function train(model: Architecture, family: TaskFamily, config: Tra
         lastYield = Date.now();
       }
     }
-    if (snapshot && stopping?.restoreBest !== false) {
-      const saved = snapshot as tf.Tensor[];
-      model.variables.forEach((v, i) => v.assign(saved[i]));
+    if (stopper) {
+      history.bestStep = stopper.bestStep;
+      history.restoredBest = stopper.restore(model);
     }
   } finally {
-    tf.dispose(snapshot ?? []);
+    stopper?.dispose();
     bar?.close();
     if (ownsOptimizer) optimizer.dispose();
   }

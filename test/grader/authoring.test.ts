@@ -9,15 +9,26 @@ import { difference } from "../../lib/grading/compare";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-test("committed homework/hw1.ipynb and hw1.checks.json match what the solution generates", async () => {
-  const generated = await generateHomework(path.join(ROOT, "solutions", "hw1.ipynb"));
-  for (const [file, text] of Object.entries(generated)) {
-    assert.ok(fs.existsSync(file), `${file} is missing: run npm run make-homework`);
-    assert.equal(fs.readFileSync(file, "utf8"), text, `${path.relative(ROOT, file)} differs from the solution: run npm run make-homework`);
-  }
-  const hw = fs.readFileSync(path.join(ROOT, "homework", "hw1.ipynb"), "utf8");
-  assert.doesNotMatch(hw, /BEGIN SOLUTION|END SOLUTION/);
-  assert.doesNotMatch(hw, /Array\.from\(\{ length: numTasks \}/, "no solution code leaks");
+const solutions = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => /^hw\d+\.ipynb$/.test(f));
+
+test("there are homework solutions", () => assert.ok(solutions.length >= 2, solutions.join(", ")));
+
+for (const file of solutions) {
+  const name = file.replace(/\.ipynb$/, "");
+  test(`committed homework/${name}.ipynb and ${name}.checks.json match what the solution generates`, async () => {
+    const generated = await generateHomework(path.join(ROOT, "solutions", file));
+    for (const [out, text] of Object.entries(generated)) {
+      assert.ok(fs.existsSync(out), `${out} is missing: run npm run make-homework`);
+      assert.equal(fs.readFileSync(out, "utf8"), text, `${path.relative(ROOT, out)} differs from the solution: run npm run make-homework`);
+    }
+    const hw = fs.readFileSync(path.join(ROOT, "homework", file), "utf8");
+    assert.doesNotMatch(hw, /BEGIN SOLUTION|END SOLUTION/);
+  });
+}
+
+test("no solution code leaks into the homework", () => {
+  assert.doesNotMatch(fs.readFileSync(path.join(ROOT, "homework", "hw1.ipynb"), "utf8"), /Array\.from\(\{ length: numTasks \}/);
+  assert.doesNotMatch(fs.readFileSync(path.join(ROOT, "homework", "hw2.ipynb"), "utf8"), /tf\.softplus\(neg\.sub\(pos\)\)/);
 });
 
 test("solution regions become stubs that throw, keeping their indentation", () => {

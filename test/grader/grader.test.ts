@@ -64,7 +64,7 @@ const variants: Record<string, Nb | string> = {
   "fake-grader-output": withCell("a1a", 'console.log(\'{"score": 16, "tests": [{"name": "1a", "score": 1, "status": "passed"}]}\');\nconsole.log("✓ 1a: 5 public check(s) passed");', homework),
   "forges-probe-results": withCell("a1a", [
     "function oneHotDescriptor(task: number, numTasks: number): number[] { return [1]; }",
-    "process.on(\"message\", (m: any) => { if (m.type === \"probe\") (process as any).send({ type: \"probe-result\", key: m.key, ok: true, value: [0, 1, 0] }); });",
+    "process.on(\"message\", (m: any) => { if (m.type === \"probe\") (process as any).send({ type: \"probe-result\", key: m.key, ok: true, value: \"passed\" }); });",
   ].join("\n"), homework),
 };
 
@@ -168,6 +168,12 @@ test("results.json follows Gradescope's schema with scores within bounds; the gr
   assert.equal(gradebook.trim().split("\n").length, Object.keys(variants).length + 1);
   assert.match(fs.readFileSync(path.join(OUT, "written", "4a.md"), "utf8"), /Write your answer here/);
   assert.match(fs.readFileSync(path.join(OUT, "summary.md"), "utf8"), /submissions, mean/);
+  const svg = fs.readFileSync(path.join(OUT, "distribution.svg"), "utf8");
+  assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const bars = [...svg.matchAll(/<title>[^<]*: (\d+)<\/title>/g)].map((m) => Number(m[1]));
+  assert.equal(bars.length, 10);
+  assert.equal(bars.reduce((a, b) => a + b, 0), Object.keys(variants).length);
+  assert.equal(bars[9], Object.values(results).filter((r) => r.score >= 0.9 * MAX).length);
 });
 
 test("a re-run resumes: graded submissions are skipped, and manual scores merge into the gradebook", () => {

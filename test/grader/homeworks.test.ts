@@ -1,0 +1,33 @@
+/**
+ * Every homework, graded by the real command: its solution earns every automatic point and its
+ * untouched student version earns none, with "not implemented" in the feedback.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const names = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => /^hw\d+\.ipynb$/.test(f)).map((f) => f.replace(/\.ipynb$/, ""));
+
+for (const name of names) {
+  test(`${name}: the solution grades full marks and the untouched homework grades 0`, () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `mtl-${name}-`));
+    const subs = path.join(work, "subs");
+    fs.mkdirSync(subs);
+    fs.copyFileSync(path.join(ROOT, "solutions", `${name}.ipynb`), path.join(subs, "solution.ipynb"));
+    fs.copyFileSync(path.join(ROOT, "homework", `${name}.ipynb`), path.join(subs, "untouched.ipynb"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), subs, "--out", path.join(work, "out"), "--jobs", "2"], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const grade = (sub: string) => JSON.parse(fs.readFileSync(path.join(work, "out", sub, "grade.json"), "utf8"));
+    const solution = grade("solution");
+    assert.equal(solution.homework, name);
+    assert.equal(solution.score, solution.maxScore, JSON.stringify(solution.tests.filter((t: { score: number; max_score: number }) => t.score < t.max_score), null, 1));
+    assert.deepEqual(solution.problems, []);
+    const untouched = grade("untouched");
+    assert.equal(untouched.score, 0);
+    for (const t of untouched.tests) assert.match(t.output, /not implemented/, t.name);
+  });
+}
