@@ -9,6 +9,7 @@ import { flatAdam } from "../lib/optim/adam";
 import { tidyRead } from "../lib/ops/read";
 import { Rng } from "../lib/random";
 import { ranker } from "../lib/recsys/ranker";
+import { recommender } from "../lib/recommender/model";
 
 /** A benchmarked model: how to build it, its inputs, and its PyTorch twin's spec. */
 export interface BenchModel {
@@ -48,11 +49,23 @@ export const MODELS: BenchModel[] = [
     inputDim: 9,
     torch: { kind: "ranker", videos: 1000, dim: 16, dense: 20, hidden: 64, experts: 4, expertUnits: 32, tasks: 4, positions: 31 },
   },
+  {
+    name: "hw2 recommender (shared embeddings, BPR + rating heads)",
+    build: () => recommender({ users: 500, items: 300, dim: 16, ratingHidden: [32] }),
+    inputs: (b, rng) => {
+      const x = new Float32Array(b * 3);
+      for (let i = 0; i < b; i++) x.set([rng.int(500), rng.int(300), rng.int(300)], i * 3);
+      return x;
+    },
+    inputDim: 3,
+    torch: { kind: "recommender", users: 500, items: 300, dim: 16, hidden: 32 },
+  },
 ];
 
 /** Floating-point operations of one training step: 2·B·(rows·cols) per dense weight, ×3 for forward + backward. */
 export function stepFlops(model: Architecture, batch: number): number {
-  const dense = model.variables.filter((v) => v.rank === 2 && !v.name.includes("videos") && !v.name.includes("position"));
+  // Embedding tables are looked up, not multiplied: they are not dense work.
+  const dense = model.variables.filter((v) => v.rank === 2 && !/videos|position|\/user|\/item/.test(v.name));
   return 3 * 2 * batch * dense.reduce((s, v) => s + v.size, 0);
 }
 

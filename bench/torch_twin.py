@@ -57,18 +57,19 @@ def main():
             return [t(h) for t in self.towers]
 
     class Recommender(nn.Module):
-        """User/item embeddings, a dot-product (factorization) head and a rating MLP over [u, q, u*q]."""
+        """User/item embeddings, a factorization head u.q + b_i (BPR) and a rating MLP over [u, q, u*q]: lib/recommender/model.ts."""
 
         def __init__(self, users, items, dim, hidden):
             super().__init__()
             self.u = nn.Embedding(users, dim)
             self.q = nn.Embedding(items, dim)
+            self.b = nn.Embedding(items, 1)
             self.rating = mlp([3 * dim, hidden, 1])
 
         def forward(self, user, item, neg):
             u, q, qn = self.u(user), self.q(item), self.q(neg)
-            pos = (u * q).sum(-1)
-            negs = (u * qn).sum(-1)
+            pos = (u * q).sum(-1) + self.b(item).squeeze(-1)
+            negs = (u * qn).sum(-1) + self.b(neg).squeeze(-1)
             r = self.rating(torch.cat([u, q, u * q], -1)).squeeze(-1)
             return pos, negs, r
 

@@ -3,6 +3,7 @@
  *
  *   npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--jobs N] [--force] [--seed N]
  *                    [--manual scores.csv] [--solution solutions/hwN.ipynb] [--cell-seconds 60] [--probe-seconds 60]
+ *                    [--submission-seconds 600]
  *
  * Each submission is graded in its own process (see lib/grading). Per submission: results.json
  * (Gradescope's format), feedback.md, written.json. Per folder: gradebook.csv, summary.md,
@@ -77,7 +78,7 @@ async function gradeAll(files: string[], out: string, opts: { jobs: number; forc
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const target = args.find((a, i) => !a.startsWith("--") && !["--out", "--jobs", "--seed", "--manual", "--solution", "--cell-seconds", "--probe-seconds"].includes(args[i - 1]));
+  const target = args.find((a, i) => !a.startsWith("--") && !["--out", "--jobs", "--seed", "--manual", "--solution", "--cell-seconds", "--probe-seconds", "--submission-seconds"].includes(args[i - 1]));
   if (!target) {
     console.error("usage: npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--jobs N] [--force] [--seed N] [--manual scores.csv] [--solution FILE]");
     process.exit(2);
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   if (!files.length) console.warn(`no .ipynb files in ${target}`);
   const jobs = Number(option(args, "--jobs") ?? Math.min(2, os.cpus().length));
   const solution = option(args, "--solution");
-  const limits: SessionLimits = { cellSeconds: Number(option(args, "--cell-seconds") ?? 60), probeSeconds: Number(option(args, "--probe-seconds") ?? 60) };
+  const limits: SessionLimits = { cellSeconds: Number(option(args, "--cell-seconds") ?? 60), probeSeconds: Number(option(args, "--probe-seconds") ?? 60), submissionSeconds: Number(option(args, "--submission-seconds") ?? 600) };
   const results = await gradeAll(files, out, { jobs, force: args.includes("--force"), seed, solution: solution && path.resolve(solution), limits });
   const manualFile = option(args, "--manual");
   const manual = manualFile ? readManualScores(manualFile) : {};

@@ -26,9 +26,13 @@ export function buildRelease(out: string): string[] {
   // Solution code could only leak through the generated homework: none of its files may contain a line of a solution region.
   const secrets = new Set<string>();
   for (const sol of fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"))) {
-    for (const cell of readNotebook(path.join(ROOT, "solutions", sol)).cells) {
-      for (const m of cellSource(cell).matchAll(/\/\/ BEGIN SOLUTION[^\n]*\n([\s\S]*?)\/\/ END SOLUTION/g)) {
-        m[1].split("\n").map((l) => l.trim()).filter((l) => l.length > 25).forEach((l) => secrets.add(l));
+    const cells = readNotebook(path.join(ROOT, "solutions", sol)).cells.map(cellSource);
+    const region = /\/\/ BEGIN SOLUTION[^\n]*\n([\s\S]*?)\/\/ END SOLUTION/g;
+    // A line the notebook also gives outside its solutions (e.g. in an experiment cell) is no secret.
+    const given = new Set(cells.flatMap((c) => c.replace(region, "").split("\n").map((l) => l.trim())));
+    for (const c of cells) {
+      for (const m of c.matchAll(region)) {
+        m[1].split("\n").map((l) => l.trim()).filter((l) => l.length > 25 && !given.has(l)).forEach((l) => secrets.add(l));
       }
     }
   }

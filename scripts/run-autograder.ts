@@ -50,8 +50,9 @@ async function main(): Promise<void> {
   }
   // A fresh seed per run: hidden inputs differ between submissions and resubmissions.
   const seed = randomInt(1, 2 ** 31);
-  // Gradescope's default machine has 0.5 CPU and 768 MB: one submission, a modest heap, generous time.
-  const limits = { cellSeconds: 120, probeSeconds: 120, heapMb: 512 };
+  // Gradescope's default machine has 0.5 CPU, 768 MB and 10 minutes: one submission, a modest heap,
+  // generous cells, and a whole-submission limit that leaves time for the reference run.
+  const limits = { cellSeconds: 120, probeSeconds: 120, submissionSeconds: 480, heapMb: 512 };
   const reference = await computeReference(solution, seed, limits);
   const r = await gradeSubmission(file, { solution, seed, reference, limits });
   writeAtomic(results, JSON.stringify(gradescopeJson(r), null, 2));

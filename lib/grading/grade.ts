@@ -168,6 +168,11 @@ export async function gradeSubmission(file: string, options: GradeOptions): Prom
       let passed = 0;
       for (const [k, c] of cases.entries()) {
         const label = c.hidden ? `hidden case ${k + 1}` : `public case ${k + 1}`;
+        const late = session.outOfTime();
+        if (late) {
+          lines.push(`✗ ${label} and the rest: not run, ${late}`);
+          break;
+        }
         const r = await session.probe(q.fn as string, c.args);
         if (!r.ok) {
           lines.push(`✗ ${label}: ${r.error}`);
@@ -185,6 +190,8 @@ export async function gradeSubmission(file: string, options: GradeOptions): Prom
       result.tests.push({ name: `${q.id} (${q.fn})`, score, max_score: q.points, status: passed === cases.length && cases.length > 0 ? "passed" : "failed", output: lines.join("\n") + hint, visibility: "visible" });
     }
     if (runNote) result.problems.push(runNote.trim());
+    const late = session.outOfTime();
+    if (late) result.problems.push(`Grading stopped: ${late}; questions it did not reach score 0.`);
   } catch (e) {
     result.problems.push(`grading stopped early: ${(e as Error).message}`);
   } finally {

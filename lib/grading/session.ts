@@ -17,8 +17,12 @@ import * as path from "path";
 
 /** Limits of a grading session. */
 export interface SessionLimits {
+  /** Per cell. Default 60. */
   cellSeconds?: number;
+  /** Per call of a graded function. Default 60. */
   probeSeconds?: number;
+  /** The whole submission: its cells and every probe together. Default 600 (Gradescope's limit). */
+  submissionSeconds?: number;
   heapMb?: number;
 }
 
@@ -58,10 +62,28 @@ export class GradingSession {
   private generation = 0;
   private readonly cleanCells: Array<{ index: number; source: string }> = [];
   private readonly waiters = new Map<string, (msg: Record<string, unknown>) => void>();
+  private readonly deadline: number;
   readonly scratch: string;
 
   constructor(private readonly limits: SessionLimits = {}) {
     this.scratch = makeScratch();
+    this.deadline = Date.now() + (limits.submissionSeconds ?? 600) * 1000;
+  }
+
+  /** Seconds left of the submission's time limit. */
+  secondsLeft(): number {
+    return (this.deadline - Date.now()) / 1000;
+  }
+
+  /** Why nothing more runs, once the submission's time is up (null while time is left). */
+  outOfTime(): string | null {
+    return this.secondsLeft() > 0 ? null : `the submission used up its ${this.limits.submissionSeconds ?? 600} s time limit`;
+  }
+
+  /** The wait for one cell or probe: its own limit, cut short by the submission's. */
+  private budget(seconds: number): { seconds: number; why: string } {
+    const left = this.secondsLeft();
+    return left < seconds ? { seconds: Math.max(0, left), why: `did not finish before the submission's ${this.limits.submissionSeconds ?? 600} s time limit` } : { seconds, why: "" };
   }
 
   private async start(): Promise<void> {
@@ -135,20 +157,25 @@ export class GradingSession {
 
   /** Runs one cell; a hang, exit or crash is reported and the session recovers. */
   async runCell(index: number, source: string): Promise<CellRun> {
+    const late = this.outOfTime();
+    if (late) return { index, ok: false, output: "", reason: `was not run: ${late}` };
     if (!this.child) await this.restart();
     this.child!.send({ type: "cell", index, source });
-    const msg = await this.wait(`cell:${index}`, this.limits.cellSeconds ?? 60);
+    const budget = this.budget(this.limits.cellSeconds ?? 60);
+    const msg = await this.wait(`cell:${index}`, budget.seconds);
     if (msg.type === "cell-done") {
       if (msg.ok) this.cleanCells.push({ index, source });
       return { index, ok: Boolean(msg.ok), output: String(msg.output ?? "") };
     }
-    const reason = msg.type === "timeout" ? `did not finish within ${this.limits.cellSeconds ?? 60} s (infinite loop?)` : `stopped the grading process: it ${msg.reason} (process.exit, an uncaught error in a callback, or too much memory)`;
+    const reason = msg.type === "timeout" ? budget.why || `did not finish within ${this.limits.cellSeconds ?? 60} s (infinite loop?)` : `stopped the grading process: it ${msg.reason} (process.exit, an uncaught error in a callback, or too much memory)`;
     this.kill();
     return { index, ok: false, output: "", reason };
   }
 
   /** Calls function `fn` of the submission on `args`; the result comes back as plain data. */
   async probe(fn: string, args: unknown[]): Promise<ProbeResult> {
+    const late = this.outOfTime();
+    if (late) return { ok: false, error: `not run: ${late}` };
     if (!this.child) {
       try {
         await this.restart();
@@ -158,10 +185,11 @@ export class GradingSession {
     }
     const key = randomBytes(12).toString("hex");
     this.child!.send({ type: "probe", key, fn, args });
-    const msg = await this.wait(`probe:${key}`, this.limits.probeSeconds ?? 60);
+    const budget = this.budget(this.limits.probeSeconds ?? 60);
+    const msg = await this.wait(`probe:${key}`, budget.seconds);
     if (msg.type === "probe-result") return msg.ok ? { ok: true, value: msg.value } : { ok: false, error: String(msg.error) };
     this.kill();
-    return { ok: false, error: msg.type === "timeout" ? `did not return within ${this.limits.probeSeconds ?? 60} s` : `the grading process stopped: it ${msg.reason}` };
+    return { ok: false, error: msg.type === "timeout" ? budget.why || `did not return within ${this.limits.probeSeconds ?? 60} s` : `the grading process stopped: it ${msg.reason}` };
   }
 
   /** Ends the child and removes the scratch directory. */

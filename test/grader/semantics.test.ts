@@ -14,12 +14,26 @@ import { cellSource, readNotebook } from "../../lib/grading/notebook";
 const ROOT = path.resolve(__dirname, "..", "..");
 const solutions = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"));
 
-/** Text a kernel run printed per code cell (stdout and stderr streams). */
+type Output = { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> };
+const joined = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join("") : t ?? "");
+
+/**
+ * Text a kernel run showed per code cell: its streams, and the plain-text form of its displays
+ * (tables, figures), which is what the library prints where there is no notebook to display in.
+ */
 function kernelOutputs(executedFile: string): string[] {
   const nb = JSON.parse(fs.readFileSync(executedFile, "utf8"));
   return nb.cells
     .filter((c: { cell_type: string }) => c.cell_type === "code")
-    .map((c: { outputs: Array<{ output_type: string; text?: string | string[] }> }) => c.outputs.filter((o) => o.output_type === "stream").map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? "")).join(""));
+    .map((c: { outputs: Output[] }) =>
+      c.outputs
+        .map((o) => {
+          if (o.output_type === "stream") return joined(o.text);
+          const plain = joined(o.data?.["text/plain"]);
+          return o.output_type === "display_data" && plain ? plain.replace(/\n?$/, "\n") : "";
+        })
+        .join(""),
+    );
 }
 
 for (const file of solutions) {
