@@ -2,7 +2,7 @@
  * Embedding lookup that trains on every backend. tf.gather's gradient needs the kernel
  * UnsortedSegmentSum, which the WASM backend lacks ("Kernel 'UnsortedSegmentSum' not registered for
  * backend 'wasm'"), so every embedding model failed there. The forward pass still gathers rows; the
- * gradient with respect to the table is computed as oneHot(ids)ᵀ · dy, a matrix product.
+ * gradient with respect to the table is a scatter-add of dy's rows at the ids, done in JavaScript.
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../random";
@@ -16,9 +16,20 @@ export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor
     return {
       value: tf.gather(t as tf.Tensor2D, i as tf.Tensor1D),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const oneHot = tf.oneHot(saved[0] as tf.Tensor1D, vocab).toFloat();
+        // A scatter-add in JavaScript: B·d additions, where oneHot(ids)ᵀ · dy costs a [vocab, B]
+        // one-hot and a B·vocab·d product (most of a recommender's step on WASM). Reading dy
+        // synchronously is free on the CPU-side backends (wasm, cpu, node) this kit runs on.
+        const ids = saved[0].dataSync();
+        const g = dy.dataSync();
+        const dim = dy.shape[1] as number;
+        const out = new Float32Array(vocab * dim);
+        for (let r = 0; r < ids.length; r++) {
+          const o = ids[r] * dim;
+          const s = r * dim;
+          for (let k = 0; k < dim; k++) out[o + k] += g[s + k];
+        }
         // The ids are integers: they get a zero gradient.
-        return [tf.matMul(oneHot, dy as tf.Tensor2D, true, false), tf.zerosLike(saved[0])];
+        return [tf.tensor2d(out, [vocab, dim]), tf.zerosLike(saved[0])];
       },
     };
   });
