@@ -21,7 +21,7 @@ import { extractNotebooks } from "../lib/grading/archive";
 import { computeReference, gradeSubmission, type GradeResult, type Reference } from "../lib/grading/grade";
 import { readNotebook } from "../lib/grading/notebook";
 import { gradebookCsv, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
-import type { SessionLimits } from "../lib/grading/session";
+import { sandboxIsolation, type SessionLimits } from "../lib/grading/session";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
   const jobs = Number(option(args, "--jobs") ?? Math.min(2, os.cpus().length));
   const solution = option(args, "--solution");
   const limits: SessionLimits = { cellSeconds: Number(option(args, "--cell-seconds") ?? 60), probeSeconds: Number(option(args, "--probe-seconds") ?? 60), submissionSeconds: Number(option(args, "--submission-seconds") ?? 600) };
+  console.log(`sandbox: a process per submission, Node's permission model; ${sandboxIsolation().notes.join("; ")}`);
   const results = await gradeAll(files, out, { jobs, force: args.includes("--force"), seed, solution: solution && path.resolve(solution), limits });
   const manualFile = option(args, "--manual");
   const manual = manualFile ? readManualScores(manualFile) : {};

@@ -10,3 +10,4 @@ export * from "./grade";
 export * from "./results";
 export * from "./transport";
 export * from "./archive";
+export * from "./isolation";

@@ -9,11 +9,12 @@
  * a seat belt, not a security boundary; running the grader as an unprivileged user in a container
  * (as Gradescope does) is the boundary. Scores never depend on anything the child says about itself.
  */
-import { fork, type ChildProcess } from "child_process";
+import { spawn, type ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { isolatedCommand, osIsolation, type Isolation } from "./isolation";
 
 /** Limits of a grading session. */
 export interface SessionLimits {
@@ -45,6 +46,11 @@ function childEntry(): { file: string; execArgv: string[] } {
   const compiled = path.join(ROOT, "lib", "dist", "grading", "child.js");
   if (fs.existsSync(compiled)) return { file: compiled, execArgv: [] };
   return { file: path.join(__dirname, "child.ts"), execArgv: ["--import", "tsx"] };
+}
+
+/** The OS isolation grading children get on this machine (probed once; see isolation.ts). */
+export function sandboxIsolation(): Isolation {
+  return osIsolation([childEntry().file, path.join(ROOT, "node_modules", "tslab", "package.json"), path.join(ROOT, "data")]);
 }
 
 /** A fresh scratch directory whose parent links the kit's node_modules, so imports resolve. */
@@ -93,9 +99,19 @@ export class GradingSession {
     const reads = [path.join(ROOT, "node_modules"), path.join(ROOT, "lib"), path.join(ROOT, "data"), base];
     // One flag per path (Node 20.20 does not split comma lists); "/*" allows a folder's contents.
     const permission = ["--experimental-permission", "--disable-warning=ExperimentalWarning", ...reads.map((p) => `--allow-fs-read=${p}/*`), `--allow-fs-write=${base}/*`];
-    const child = fork(file, [], {
+    const iso = sandboxIsolation();
+    if (iso.user) {
+      // The child's user needs to reach its scratch folder (and only that one is writable to it).
+      fs.chmodSync(base, 0o711);
+      fs.chownSync(this.scratch, iso.user.uid, iso.user.gid);
+    }
+    const nodeArgs = [...execArgv, `--max-old-space-size=${this.limits.heapMb ?? 768}`, ...(execArgv.length ? [] : permission), file];
+    const { command, args, uid, gid } = isolatedCommand(iso, nodeArgs);
+    // spawn rather than fork, so that unshare can sit between; the IPC channel survives its exec.
+    const child = spawn(command, args, {
       cwd: this.scratch,
-      execArgv: [...execArgv, `--max-old-space-size=${this.limits.heapMb ?? 768}`, ...(execArgv.length ? [] : permission)],
+      uid,
+      gid,
       serialization: "advanced",
       // The child's own stdout/stderr are discarded (cell output travels over IPC, capped); set
       // MTL_GRADER_DEBUG=1 to see them when the grader itself misbehaves.

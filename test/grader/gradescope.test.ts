@@ -42,7 +42,9 @@ function runUpload(files: Record<string, string>): { status: number | null; resu
   fs.mkdirSync(path.join(AG, "results"), { recursive: true });
   fs.writeFileSync(path.join(AG, "submission_metadata.json"), JSON.stringify({ id: 1, assignment: { title: "hw1" } }));
   const r = spawnSync(path.join(SOURCE, "run_autograder"), [], { cwd: "/", encoding: "utf8", env: { ...process.env, GRADESCOPE_ROOT: AG }, timeout: 10 * 60 * 1000 });
-  return { status: r.status, results: JSON.parse(fs.readFileSync(path.join(AG, "results", "results.json"), "utf8")), stdout: r.stdout + r.stderr };
+  const file = path.join(AG, "results", "results.json");
+  assert.ok(fs.existsSync(file), `run_autograder wrote no results.json:\n${r.stdout}\n${r.stderr}`);
+  return { status: r.status, results: JSON.parse(fs.readFileSync(file, "utf8")), stdout: r.stdout + r.stderr };
 }
 
 /** The parts of Gradescope's results.json schema the grader uses. */
