@@ -2,7 +2,8 @@
  * The test command (`npm test`): builds the library, then runs every test file with Node's test
  * runner in two phases: type-checking and unit tests in parallel, then the heavy tests one at a
  * time (notebooks in the real kernel, the browser check, the course command, the grader), so that
- * notebook timings are not inflated by parallel work. Ends with one "N passed, N failed" line.
+ * notebook timings are not inflated by parallel work. Ends with one "N passed, N failed" line
+ * (and how many were skipped, if any).
  *
  *   npm test                 everything
  *   npm test -- unit grader  only test files whose path contains one of these words
@@ -23,8 +24,8 @@ function testFiles(dir: string): string[] {
   });
 }
 
-function runPhase(name: string, files: string[], concurrency: number): { pass: number; fail: number; code: number } {
-  if (!files.length) return { pass: 0, fail: 0, code: 0 };
+function runPhase(name: string, files: string[], concurrency: number): { pass: number; fail: number; skipped: number; code: number } {
+  if (!files.length) return { pass: 0, fail: 0, skipped: 0, code: 0 };
   console.log(`\n== ${name}: ${files.length} file(s) ==`);
   const tap = path.join(ROOT, ".artifacts", `tests-${name}.tap`);
   fs.mkdirSync(path.dirname(tap), { recursive: true });
@@ -42,7 +43,7 @@ function runPhase(name: string, files: string[], concurrency: number): { pass: n
   );
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, "utf8") : "";
   const count = (key: string) => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, "m")) ?? [])[1] ?? 0);
-  return { pass: count("pass"), fail: count("fail") + count("cancelled"), code: r.status ?? 1 };
+  return { pass: count("pass"), fail: count("fail") + count("cancelled"), skipped: count("skipped") + count("todo"), code: r.status ?? 1 };
 }
 
 function main(): void {
@@ -56,7 +57,9 @@ function main(): void {
   const pass = phases.reduce((s, p) => s + p.pass, 0);
   const fail = phases.reduce((s, p) => s + p.fail, 0);
   const failedRun = phases.some((p) => p.code !== 0);
-  console.log(`\n${pass} passed, ${fail} failed`);
+  const skipped = phases.reduce((s, p) => s + p.skipped, 0);
+  // A skipped test (say, OS isolation on a machine that forbids it) is neither passed nor hidden.
+  console.log(`\n${pass} passed, ${fail} failed${skipped ? `, ${skipped} skipped (not counted as passed)` : ""}`);
   process.exit(fail > 0 || failedRun || pass === 0 ? 1 : 0);
 }
 
