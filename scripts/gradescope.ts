@@ -8,11 +8,11 @@
  * the image: installs Node 20 and the locked packages) and `run_autograder` (run per submission).
  * Upload it as a "Zip file upload" autograder on one of Gradescope's Ubuntu base images.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { zipFiles } from "../lib/grading/archive";
+import { copyTracked } from "./tracked-files";
 
 const ROOT = path.resolve(__dirname, "..");
 // Students' files and the course's own tooling are not needed to grade.
@@ -45,14 +45,9 @@ exec node --import tsx scripts/run-autograder.ts ${homework} "$root"
 /** Writes the autograder zip for `homework` to `out` and returns the paths it holds. */
 export function buildAutograder(homework: string, out: string): string[] {
   if (!fs.existsSync(path.join(ROOT, "solutions", `${homework}.ipynb`))) throw new Error(`there is no solutions/${homework}.ipynb to build an autograder from`);
-  const tracked = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
-  const files = tracked.filter((f) => !EXCLUDED.some((re) => re.test(f)) && fs.existsSync(path.join(ROOT, f)));
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "autograder-"));
   try {
-    for (const f of files) {
-      fs.mkdirSync(path.dirname(path.join(staging, f)), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, f), path.join(staging, f));
-    }
+    const files = copyTracked(ROOT, EXCLUDED, staging);
     fs.writeFileSync(path.join(staging, "setup.sh"), SETUP, { mode: 0o755 });
     fs.writeFileSync(path.join(staging, "run_autograder"), runAutograder(homework), { mode: 0o755 });
     const all = ["setup.sh", "run_autograder", ...files];

@@ -5,10 +5,10 @@
  * and leaves out solutions, tests, benchmarks and CI. It refuses to finish if a homework file
  * still contains solution code.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { zipFiles } from "../lib/grading/archive";
+import { copyTracked } from "./tracked-files";
 import { readNotebook, cellSource } from "../lib/grading/notebook";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -16,13 +16,8 @@ const EXCLUDED = [/^solutions\//, /^test\//, /^bench\//, /^\.ci\//, /^release\//
 
 /** Copies the bundle into `out` and returns the files it holds. */
 export function buildRelease(out: string): string[] {
-  const tracked = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
-  const files = tracked.filter((f) => !EXCLUDED.some((re) => re.test(f)));
   fs.rmSync(out, { recursive: true, force: true });
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, f), path.join(out, f));
-  }
+  const files = copyTracked(ROOT, EXCLUDED, out);
   // Solution code could only leak through the generated homework: none of its files may contain a line of a solution region.
   const secrets = new Set<string>();
   for (const sol of fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"))) {

@@ -34,6 +34,11 @@ export function pickSubmission(dir: string, homework: string): { file?: string; 
   return { reason: `Several notebooks were uploaded (${all.map((f) => path.basename(f)).join(", ")}) and none is named ${homework}.ipynb: upload just that one.` };
 }
 
+/** A results.json with score 0 and the reason nothing was graded, so the student sees why. */
+function writeUngraded(base: string, reason: string): void {
+  writeAtomic(path.join(base, "results", "results.json"), JSON.stringify({ score: 0, output: reason, output_format: "text", visibility: "visible", tests: [] }, null, 2));
+}
+
 async function main(): Promise<void> {
   const [homework, base = "/autograder"] = process.argv.slice(2);
   if (!homework) {
@@ -44,7 +49,7 @@ async function main(): Promise<void> {
   const solution = path.join(ROOT, "solutions", `${homework}.ipynb`);
   const { file, reason } = pickSubmission(path.join(base, "submission"), homework);
   if (!file) {
-    writeAtomic(results, JSON.stringify({ score: 0, output: reason, output_format: "text", visibility: "visible", tests: [] }, null, 2));
+    writeUngraded(base, reason as string);
     console.log(reason);
     return;
   }
@@ -64,7 +69,7 @@ if (require.main === module) {
     // Grading itself broke (not the submission): say so, and let the staff see the details.
     const base = process.argv[3] ?? "/autograder";
     const message = `The autograder failed before it could grade this submission; please tell the course staff. (${e instanceof Error ? e.message : e})`;
-    writeAtomic(path.join(base, "results", "results.json"), JSON.stringify({ score: 0, output: message, output_format: "text", visibility: "visible", tests: [] }, null, 2));
+    writeUngraded(base, message);
     console.error(e);
     process.exit(1);
   });

@@ -184,18 +184,22 @@ export class RecsysSimulator {
     const rng = new Rng(options.seed ?? this.config.seed + 99);
     const out: Impression[] = [];
     for (let q = 0; q < queries; q++) {
-      const user = this.users[rng.int(this.users.length)];
-      const device = rng.categorical(user.devicePreference);
-      const queryVideo = this.videos[rng.int(this.videos.length)];
+      const { user, device, queryVideo } = this.drawQuery(rng);
       const pool = this.candidates(user, queryVideo, rng);
       const order = rng.permutation(pool.length);
       for (let k = 0; k < Math.min(perQuery, pool.length); k++) {
-        const video = this.videos[pool[order[k]]];
-        // No one saw these candidates: no position, no outcomes.
-        out.push({ ...this.impression((options.firstQueryId ?? 0) + q, user, device, queryVideo, video), position: -1, examination: 0 });
+        // No one saw these candidates: no position, no outcomes (as impression leaves them).
+        out.push(this.impression((options.firstQueryId ?? 0) + q, user, device, queryVideo, this.videos[pool[order[k]]]));
       }
     }
     return out;
+  }
+
+  /** A query: who asks, on which device, from which video (the same draws for logs and evaluation sets). */
+  private drawQuery(rng: Rng): { user: User; device: number; queryVideo: Video } {
+    const user = this.users[rng.int(this.users.length)];
+    const device = rng.categorical(user.devicePreference);
+    return { user, device, queryVideo: this.videos[rng.int(this.videos.length)] };
   }
 
   /** The observable features and the truth of showing `video` to `user` (outcomes not drawn yet). */
@@ -213,9 +217,7 @@ export class RecsysSimulator {
     const rng = new Rng(options.seed ?? this.config.seed + 1);
     const out: Impression[] = [];
     for (let q = 0; q < queries; q++) {
-      const user = this.users[rng.int(this.users.length)];
-      const device = rng.categorical(user.devicePreference);
-      const queryVideo = this.videos[rng.int(this.videos.length)];
+      const { user, device, queryVideo } = this.drawQuery(rng);
       const slate = this.loggingOrder(this.candidates(user, queryVideo, rng), queryVideo, rng).slice(0, this.config.slate);
       slate.forEach((videoId, position) => {
         const video = this.videos[videoId];

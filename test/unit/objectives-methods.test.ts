@@ -5,6 +5,7 @@ import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
 import * as o from "../../lib/objectives";
 import type { Architecture } from "../../lib/models/architecture";
+import { centralDifference, tinyModel } from "./helpers";
 import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
 import { train } from "../../lib/training/trainer";
 
@@ -12,29 +13,6 @@ before(async () => {
   await setupBackend({ quiet: true });
 });
 
-let uid = 0;
-
-/** A tiny multi-head model: shared tanh layer W (the last shared layer) and a linear head per task. */
-function tinyModel(inputDim: number, hidden: number, numTasks: number, seed: number): Architecture {
-  const rng = new Rng(seed);
-  const id = ++uid;
-  const W = tf.variable(tf.tensor2d(rng.normals(inputDim * hidden, 0, 0.5), [inputDim, hidden]), true, `obj_tiny${id}_W`);
-  const heads = Array.from({ length: numTasks }, (_, t) => tf.variable(tf.tensor2d(rng.normals(hidden, 0, 0.5), [hidden, 1]), true, `obj_tiny${id}_head${t}`));
-  const variables = [W, ...heads];
-  return {
-    name: "tiny",
-    numTasks,
-    variables,
-    sharedVariables: [W],
-    lastSharedVariables: [W],
-    forward: (x, tasks) => {
-      const h = tf.tanh(x.matMul(W));
-      return tasks.map((t) => h.matMul(heads[t]) as tf.Tensor2D);
-    },
-    parameterCount: () => variables.reduce((s, v) => s + v.size, 0),
-    dispose: () => variables.forEach((v) => v.dispose()),
-  };
-}
 
 const ctx = (model: Architecture, tasks = [0, 1], extra: Partial<o.WeightingContext> = {}): o.WeightingContext => ({ step: 0, model, tasks, ...extra });
 
@@ -56,24 +34,16 @@ test("task losses have the gradients of their formulas, and refuse mismatched sh
 
 test("uncertainty weighting: config form, per-task initial s, gradient in s vs finite differences", () => {
   const w = o.uncertaintyWeighting(3, { initialLogVariance: [0, 1, -0.5] });
-  const m = tinyModel(2, 3, 3, 1);
+  const m = tinyModel({ inputDim: 2, hidden: 3, numTasks: 3, seed: 1 });
   const c = ctx(m, [2, 0]); // a subset of tasks, out of order
   const L = [0.7, 3.1];
   const f = () => w.combine(L.map((l) => tf.scalar(l)), c);
   const g = tf.tidy(() => Array.from(tf.variableGrads(f, [w.logVariances]).grads[w.logVariances.name].dataSync()));
   const base = Array.from(w.logVariances.dataSync());
-  const eps = 1e-3;
   for (let i = 0; i < 3; i++) {
-    const at = (d: number) => {
-      const v = base.slice();
-      v[i] += d;
-      w.logVariances.assign(tf.tensor1d(v));
-      return tf.tidy(() => f().dataSync()[0]);
-    };
-    const numeric = (at(eps) - at(-eps)) / (2 * eps);
+    const numeric = centralDifference(w.logVariances, i, f, 1e-3);
     assert.ok(Math.abs(numeric - g[i]) < 2e-3, `s_${i}: analytic ${g[i]} vs numeric ${numeric}`);
   }
-  w.logVariances.assign(tf.tensor1d(base));
   assert.ok(Math.abs(g[1]) < 1e-7, "task 1 was not in the step: no gradient");
   assert.ok(Math.abs(g[2] - (-0.5 * Math.exp(0.5) * 0.7 + 0.5)) < 1e-5);
   w.weights().forEach((x, i) => assert.ok(Math.abs(x - 0.5 * Math.exp(-base[i])) < 1e-6));
@@ -84,7 +54,7 @@ test("uncertainty weighting: config form, per-task initial s, gradient in s vs f
 });
 
 test("GradNorm: weights move by the numeric derivative of its loss on the last shared layer; the update is Σ w_i g_i", () => {
-  const m = tinyModel(3, 4, 2, 2);
+  const m = tinyModel({ inputDim: 3, hidden: 4, numTasks: 2, seed: 2 });
   const rng = new Rng(3);
   const x = tf.tensor2d(rng.normals(16 * 3), [16, 3]);
   // Two targets of very different scale, so the gradient norms differ.
@@ -185,7 +155,7 @@ test("PCGrad on tensors matches the array form with the same seed; the order of 
 });
 
 test("PCGrad as a weighting: shared gradients projected and summed, task-specific ones passed through", () => {
-  const m = tinyModel(2, 2, 2, 5);
+  const m = tinyModel({ inputDim: 2, hidden: 2, numTasks: 2, seed: 5 });
   const [W, h0, h1] = m.variables;
   const gW = [Float32Array.from([1, 0, 1, 0]), Float32Array.from([-1, 1, 0, 0])]; // conflicting on W
   const grads: o.Gradients[] = [
@@ -213,7 +183,7 @@ test("group DRO: the update formula, weight shifts to the worst task, config for
   const raw = [0.2 * Math.exp(0.4), 0.3 * Math.exp(0.8), 0.5 * Math.exp(0.2)];
   const z = raw.reduce((a, b) => a + b, 0);
   q.forEach((qi, i) => assert.ok(Math.abs(qi - raw[i] / z) < 1e-12));
-  const m = tinyModel(2, 2, 3, 1);
+  const m = tinyModel({ inputDim: 2, hidden: 2, numTasks: 3, seed: 1 });
   const dro = o.groupDro(3, { eta: 0.2 });
   for (let s = 0; s < 30; s++) dro.observe?.([0.5, 2.5, 1.0], ctx(m, [0, 1, 2], { step: s }));
   const qs = dro.q();
@@ -235,7 +205,7 @@ test("group DRO: the update formula, weight shifts to the worst task, config for
 });
 
 test("DWA: equal weights for two periods, then T·softmax(r/τ) summing to T, favouring the slow task; epoch periods", () => {
-  const m = tinyModel(2, 2, 3, 1);
+  const m = tinyModel({ inputDim: 2, hidden: 2, numTasks: 3, seed: 1 });
   const dwa = o.dynamicWeightAverage(3, { period: "epoch", temperature: 1 });
   const c = (step: number) => ctx(m, [0, 1, 2], { step, stepsPerEpoch: 4 });
   // Period averages: period 1 = [2, 2, 2], period 2 = [1, 1.8, 2.2] (task 0 falls fast, task 2 rises).
@@ -269,7 +239,7 @@ test("DWA: equal weights for two periods, then T·softmax(r/τ) summing to T, fa
 });
 
 test("every loss weighting's gradient in the model's parameters matches finite differences", () => {
-  const m = tinyModel(2, 3, 2, 7);
+  const m = tinyModel({ inputDim: 2, hidden: 3, numTasks: 2, seed: 7 });
   const rng = new Rng(8);
   const x = tf.tensor2d(rng.normals(8 * 2), [8, 2]);
   const ys = [tf.tensor2d(rng.normals(8), [8, 1]), tf.tensor2d(rng.normals(8, 0, 3), [8, 1])];
@@ -282,17 +252,8 @@ test("every loss weighting's gradient in the model's parameters matches finite d
   for (const w of weightings) {
     const objective = () => w.combine([0, 1].map((t) => o.taskLoss("mse", m.forward(x, [t])[0], ys[t])), c);
     const analytic = tf.tidy(() => Array.from(tf.variableGrads(objective, [W]).grads[W.name].dataSync()));
-    const base = Array.from(W.dataSync());
     for (const k of [0, 4]) {
-      const at = (d: number) => {
-        const v = base.slice();
-        v[k] += d;
-        tf.tidy(() => W.assign(tf.tensor(v, W.shape)));
-        return tf.tidy(() => objective().dataSync()[0]);
-      };
-      const eps = 1e-2;
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      tf.tidy(() => W.assign(tf.tensor(base, W.shape)));
+      const numeric = centralDifference(W, k, objective, 1e-2);
       assert.ok(Math.abs(numeric - analytic[k]) < 2e-2 * Math.max(1, Math.abs(numeric)), `${w.name}, W[${k}]: analytic ${analytic[k]} vs numeric ${numeric}`);
     }
   }
@@ -316,7 +277,7 @@ test("uncertainty weighting learns a larger σ for the noisier of two regression
     tasks: ys.map((y, i) => ({ name: i ? "noisy" : "clean", index: i, descriptor: oneHot(i, 2), train: dataset(x, y, 2, 1), test: dataset(x, y, 2, 1), loss: "mse" as const, metric: "mse" as const })),
   };
   const w = o.uncertaintyWeighting(2);
-  const m = tinyModel(2, 8, 2, 3);
+  const m = tinyModel({ inputDim: 2, hidden: 8, numTasks: 2, seed: 3 });
   await train(m, fam, { weighting: w, steps: 300, batchSize: 64, learningRate: 0.03, progress: false, evalEvery: 0 });
   const [clean, noisy] = w.sigmas();
   // At the optimum σ_i² ≈ L_i: about 0.1² for the clean task, 1 for the noisy one.

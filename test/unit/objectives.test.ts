@@ -7,6 +7,7 @@ import * as o from "../../lib/objectives";
 import { multiHead } from "../../lib/models";
 import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
 import { train } from "../../lib/training/trainer";
+import { centralDifference } from "./helpers";
 
 before(async () => {
   await setupBackend({ quiet: true });
@@ -37,19 +38,10 @@ test("uncertainty weighting: gradient in s matches finite differences, weights a
   const g = tf.tidy(() => Array.from(tf.variableGrads(f, [w.logVariances]).grads[w.logVariances.name].dataSync()));
   // Analytic: d/ds_i = −½ e^{−s_i} L_i + ½.
   [0.8, 2.5].forEach((L, i) => assert.ok(Math.abs(g[i] - (-0.5 * Math.exp(-0.3) * L + 0.5)) < 1e-5));
-  const eps = 1e-3;
-  const base = Array.from(w.logVariances.dataSync());
   for (let i = 0; i < 2; i++) {
-    const at = (d: number) => {
-      const v = base.slice();
-      v[i] += d;
-      w.logVariances.assign(tf.tensor1d(v));
-      return tf.tidy(() => f().dataSync()[0]);
-    };
-    const numeric = (at(eps) - at(-eps)) / (2 * eps);
+    const numeric = centralDifference(w.logVariances, i, f, 1e-3);
     assert.ok(Math.abs(numeric - g[i]) < 1e-3, `s_${i}: ${g[i]} vs ${numeric}`);
   }
-  w.logVariances.assign(tf.tensor1d(base));
   w.weights().forEach((x) => assert.ok(Math.abs(x - 0.5 * Math.exp(-0.3)) < 1e-6));
   w.dispose?.();
 });

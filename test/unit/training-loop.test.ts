@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
 import * as o from "../../lib/objectives";
-import type { Architecture } from "../../lib/models/architecture";
+import { tinyModel } from "./helpers";
 import { dataset, oneHot, type LossKind, type MetricKind, type Task, type TaskFamily } from "../../lib/tasks/task";
 import { taskProbabilities } from "../../lib/tasks/sampling";
 import { EarlyStopper, History, accuracy, auc, evaluate, stepsPerEpoch, train } from "../../lib/training";
@@ -13,32 +13,6 @@ before(async () => {
   await setupBackend({ quiet: true });
 });
 
-let uid = 0;
-
-/** A tiny multi-head model that counts its forward calls: shared tanh layer + a linear head per task. */
-function tinyModel(inputDim: number, numTasks: number, seed: number, hidden = 8): Architecture & { calls: number[][] } {
-  const rng = new Rng(seed);
-  const id = ++uid;
-  const W = tf.variable(tf.tensor2d(rng.normals(inputDim * hidden, 0, 0.5), [inputDim, hidden]), true, `train_tiny${id}_W`);
-  const heads = Array.from({ length: numTasks }, (_, t) => tf.variable(tf.tensor2d(rng.normals(hidden, 0, 0.3), [hidden, 1]), true, `train_tiny${id}_head${t}`));
-  const variables = [W, ...heads];
-  const calls: number[][] = [];
-  return {
-    name: "tiny",
-    numTasks,
-    variables,
-    sharedVariables: [W],
-    lastSharedVariables: [W],
-    calls,
-    forward: (x, tasks) => {
-      calls.push([...tasks]);
-      const h = tf.tanh(x.matMul(W));
-      return tasks.map((t) => h.matMul(heads[t]) as tf.Tensor2D);
-    },
-    parameterCount: () => variables.reduce((s, v) => s + v.size, 0),
-    dispose: () => variables.forEach((v) => v.dispose()),
-  };
-}
 
 interface TaskSpec {
   n: number;
@@ -84,7 +58,7 @@ const allWeightings = (): o.Weighting[] => [
 test("every weighting trains the tiny model, lowers the loss, and leaks no tensors over 100 steps", async () => {
   const fam = family([{ n: 200 }, { n: 200, noise: 0.3 }], 1, true);
   for (const w of allWeightings()) {
-    const model = tinyModel(3, 2, 1);
+    const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 8, headScale: 0.3 });
     await train(model, fam, { weighting: w, steps: 1, progress: false, evalEvery: 0 }); // warm-up
     const before = tf.memory().numTensors;
     const h = await train(model, fam, { weighting: w, steps: 100, batchSize: 32, learningRate: 0.02, progress: false, evalEvery: 50 });
@@ -109,11 +83,11 @@ function evaluateOnce(h: History, from: number): number[] {
 }
 
 test("shared inputs: one forward call serves all tasks; otherwise one call per task", async () => {
-  const shared = tinyModel(3, 2, 2);
+  const shared = tinyModel({ inputDim: 3, numTasks: 2, seed: 2, hidden: 8, headScale: 0.3 });
   await train(shared, family([{ n: 100 }, { n: 100 }], 2, true), { steps: 5, progress: false, evalEvery: 0 });
   const trainCalls = shared.calls.slice(0, 5);
   assert.deepEqual(trainCalls, Array(5).fill([0, 1]));
-  const separate = tinyModel(3, 2, 2);
+  const separate = tinyModel({ inputDim: 3, numTasks: 2, seed: 2, hidden: 8, headScale: 0.3 });
   await train(separate, family([{ n: 100 }, { n: 100 }], 2, false), { steps: 5, progress: false, evalEvery: 0 });
   assert.deepEqual(separate.calls.slice(0, 10), Array(5).fill([[0], [1]]).flat());
   shared.dispose();
@@ -123,7 +97,7 @@ test("shared inputs: one forward call serves all tasks; otherwise one call per t
 test("the same seed gives an identical history; a different seed does not", async () => {
   const fam = family([{ n: 300 }, { n: 60 }, { n: 120 }], 3);
   const run = async (seed: number, weighting: () => o.Weighting) => {
-    const model = tinyModel(3, 3, 4);
+    const model = tinyModel({ inputDim: 3, numTasks: 3, seed: 4, hidden: 8, headScale: 0.3 });
     const w = weighting();
     const h = await train(model, fam, { weighting: w, steps: 40, batchSize: 16, seed, progress: false, taskSampling: "temperature", tasksPerStep: 2, evalEvery: 20 });
     model.dispose();
@@ -142,7 +116,7 @@ test("task sampling in the trainer: frequencies match uniform, proportional and 
   const fam = family(sizes.map((n) => ({ n })), 4);
   const steps = 600;
   for (const strategy of ["uniform", "proportional", "temperature"] as const) {
-    const model = tinyModel(3, 3, 1, 2);
+    const model = tinyModel({ inputDim: 3, numTasks: 3, seed: 1, hidden: 2, headScale: 0.3 });
     const h = await train(model, fam, { steps, batchSize: 4, taskSampling: strategy, temperature: 2, tasksPerStep: 1, progress: false, evalEvery: 0 });
     const counts = [0, 1, 2].map((t) => h.steps.filter((s) => Number.isFinite(s.losses[t])).length);
     assert.equal(counts.reduce((a, b) => a + b, 0), steps, "one task per step");
@@ -160,7 +134,7 @@ test("epochs: steps = epochs × steps per epoch; DWA's epoch period follows the 
   const fam = family([{ n: 100 }, { n: 40 }], 5);
   assert.equal(stepsPerEpoch(fam, 32), 4); // ⌈100/32⌉: all tasks every step
   assert.equal(stepsPerEpoch(fam, 10, "uniform", 1), 14); // ⌈140/10⌉
-  const model = tinyModel(3, 2, 1);
+  const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 8, headScale: 0.3 });
   const dwa = o.dynamicWeightAverage(2, { period: "epoch" });
   const seen: number[] = [];
   const h = await train(model, fam, { weighting: dwa, epochs: 3, batchSize: 32, progress: false, evalEvery: 0, callbacks: { onStep: (r) => seen.push(r.step) } });
@@ -178,7 +152,7 @@ test("epochs: steps = epochs × steps per epoch; DWA's epoch period follows the 
 
 test("callbacks and observe: onStep/onEval run, gradient weightings see the losses too", async () => {
   const fam = family([{ n: 100 }, { n: 100 }], 6, true);
-  const model = tinyModel(3, 2, 1);
+  const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 8, headScale: 0.3 });
   const observed: number[][] = [];
   const base = o.pcgrad(2);
   const spy: o.GradientWeighting = { ...base, observe: (v) => observed.push([...v]) };
@@ -196,7 +170,7 @@ test("callbacks and observe: onStep/onEval run, gradient weightings see the loss
 test("early stopping stops on the test loss and restores the best weights", async () => {
   // Few, noisy training points and a wide model: the test loss turns up as it overfits.
   const fam = family([{ n: 12, noise: 1 }, { n: 12, noise: 1 }], 7, false, 200);
-  const model = tinyModel(3, 2, 1, 64);
+  const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 64, headScale: 0.3 });
   const h = await train(model, fam, { steps: 2000, batchSize: 12, learningRate: 0.05, evalEvery: 10, earlyStopping: { patience: 3 }, progress: false });
   assert.ok(h.stoppedEarlyAt !== null && h.stoppedEarlyAt < 2000, `stopped at ${h.stoppedEarlyAt}`);
   const means = h.evals.map((e) => (e.testLosses[0] + e.testLosses[1]) / 2);
@@ -210,7 +184,7 @@ test("early stopping stops on the test loss and restores the best weights", asyn
 });
 
 test("early stopping on a metric: direction from the metric kind; restoreBest can be off", () => {
-  const model = tinyModel(3, 2, 1);
+  const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 8, headScale: 0.3 });
   const rec = (step: number, metrics: number[]) => ({ step, testLosses: [1, 1], testMetrics: metrics });
   const acc = new EarlyStopper({ patience: 2, metric: "metric", restoreBest: false }, ["accuracy", "auc"]);
   assert.equal(acc.update(rec(1, [0.6, 0.6]), model), false);
@@ -236,7 +210,7 @@ test("metrics and evaluate: accuracy (binary and one-hot), AUC with ties, per-ta
   // Positives {0.8, 0.5}, negatives {0.5, 0.1}: pairs (0.8>0.5, 0.8>0.1, 0.5=0.5 → ½, 0.5>0.1) → 3.5/4.
   assert.equal(auc([0.8, 0.5, 0.5, 0.1], [1, 1, 0, 0]), 0.875);
   const fam = family([{ n: 200 }, { n: 200, loss: "bce", metric: "accuracy" }], 8, false, 200);
-  const model = tinyModel(3, 2, 1);
+  const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 8, headScale: 0.3 });
   const h = await train(model, fam, { steps: 150, learningRate: 0.03, progress: false, evalEvery: 50 });
   const ev = evaluate(model, fam, "test");
   assert.deepEqual(h.final().testLosses.map((x) => +x.toFixed(5)), ev.losses.map((x) => +x.toFixed(5)));
