@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as path from "path";
 import "./quiet";
 import { patchWasmMatMul } from "./kernels/wasm-matmul";
+import { courseSeed } from "./seed";
 
 /** The backends the kit can run on. */
 export type BackendName = "node" | "wasm" | "cpu";
@@ -32,6 +33,7 @@ let current: BackendInfo | null = null;
 
 /** Sets up the best available backend once (later calls return the same answer). */
 export async function setupBackend(options: { prefer?: BackendName; quiet?: boolean } = {}): Promise<BackendInfo> {
+  courseSeed(); // a malformed MTL_SEED fails here, in the first cell, with its own message
   const forced = (process.env.MTL_BACKEND ?? "").trim().toLowerCase();
   const wanted = forced || options.prefer || "";
   if (current && (!wanted || current.name === wanted)) return current;
@@ -49,7 +51,10 @@ export async function setupBackend(options: { prefer?: BackendName; quiet?: bool
           : "requested"
         : `chosen automatically${reasons.length ? `; skipped ${reasons.join("; ")}` : ""}`;
       current = { name, tfName: TF_NAMES[name], reason, tfjsVersion: tf.version.tfjs };
-      if (!options.quiet) console.log(describeBackend(current));
+      if (!options.quiet) {
+        console.log(describeBackend(current));
+        console.log(describeSeed());
+      }
       return current;
     }
     reasons.push(`'${name}': ${why}`);
@@ -60,6 +65,14 @@ export async function setupBackend(options: { prefer?: BackendName; quiet?: bool
 /** The backend chosen by setupBackend, or null before it ran. */
 export function backendInfo(): BackendInfo | null {
   return current;
+}
+
+/** One line that says which course seed is in use and how to change it. */
+export function describeSeed(): string {
+  const seed = courseSeed();
+  return (process.env.MTL_SEED ?? "").trim() === ""
+    ? `course seed ${seed} (the default; set MTL_SEED before starting Jupyter to try another)`
+    : `course seed ${seed} (from MTL_SEED)`;
 }
 
 /** One line that says which backend runs and why. */

@@ -2,11 +2,13 @@
  * mtl-kit: the course's multi-task learning library. Notebooks import it as
  * `import * as mtl from "mtl-kit"` and reach each area by name: `mtl.tasks`, `mtl.models`,
  * `mtl.objectives`, `mtl.training`, `mtl.diagnostics`, `mtl.plots`, `mtl.display`, `mtl.recsys`,
- * `mtl.recommender`.
+ * `mtl.recommender`, `mtl.claims`; `mtl.courseSeed()` and `mtl.seedFor(...)` give every experiment its seed.
  */
 export * from "./random";
+export * from "./seed";
 export * from "./backend";
 export * as stats from "./stats";
+export * as claims from "./claims";
 export * as tasks from "./tasks";
 export * as models from "./models";
 export * as objectives from "./objectives";

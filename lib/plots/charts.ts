@@ -4,6 +4,7 @@
  */
 import type { History } from "../training/history";
 import type { Figure, ScatterTrace } from "./figure";
+import { mean, std } from "../stats";
 
 /** A colour per task, reused across charts so a task keeps its colour. */
 export const TASK_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -93,17 +94,37 @@ export function heatmap(matrix: readonly number[][], options: { x: string[]; y: 
 
 /** Mean ± standard deviation of repeated runs, as grouped bars: series[name][category] = values. */
 export function barsWithSpread(categories: string[], series: Record<string, number[][]>, options: { title: string; yTitle: string; logY?: boolean }): Figure {
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-  const sd = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / Math.max(1, v.length - 1));
   return {
     data: Object.entries(series).map(([name, perCategory], k) => ({
       type: "bar" as const,
       name,
       x: categories,
-      y: perCategory.map(mean),
-      error_y: { type: "data" as const, array: perCategory.map(sd), visible: true },
+      y: perCategory.map((v) => mean(v)),
+      error_y: { type: "data" as const, array: perCategory.map((v) => std(v)), visible: true },
       marker: { color: TASK_COLORS[k % TASK_COLORS.length] },
     })),
     layout: { title: options.title, barmode: "group", yaxis: { title: options.yTitle, type: options.logY ? "log" : "linear" }, height: 380 },
   };
+}
+
+/** One method's repeated runs: a label and one value per seed (optionally one list per task). */
+export interface SpreadGroup {
+  label: string;
+  values: number[];
+}
+
+/**
+ * Mean ± standard deviation over seeds for each method, as bars with error bars. Pass one list
+ * of groups for a single measure, or `{ "task 1": groups, "task 2": groups }` for several measures
+ * side by side (each group's label is an x category).
+ */
+export function meanWithSpread(groups: SpreadGroup[] | Record<string, SpreadGroup[]>, options: { title: string; yTitle: string; logY?: boolean }): Figure {
+  const bySeries = Array.isArray(groups) ? { [options.yTitle]: groups } : groups;
+  const categories = [...new Set(Object.values(bySeries).flatMap((g) => g.map((x) => x.label)))];
+  const series = Object.fromEntries(
+    Object.entries(bySeries).map(([name, g]) => [name, categories.map((c) => g.find((x) => x.label === c)?.values ?? [])]),
+  );
+  const figure = barsWithSpread(categories, series, options);
+  if (Array.isArray(groups)) figure.layout = { ...figure.layout, showlegend: false };
+  return figure;
 }

@@ -81,6 +81,8 @@ export interface Axis {
   tickformat?: string;
   zeroline?: boolean;
   autorange?: boolean | "reversed";
+  /** Grow the margins so tick labels and titles are never clipped (on by default, see normalizeFigure). */
+  automargin?: boolean;
 }
 
 /** Figure layout. */
@@ -109,14 +111,19 @@ export interface Figure {
   layout?: Layout;
 }
 
-/** Returns a copy with plotly 3.x's object form for titles (plain-string titles were dropped in 3.0). */
+/**
+ * Returns a copy with plotly 3.x's object form for titles (plain-string titles were dropped in 3.0)
+ * and automatic margins on every axis.
+ */
 export function normalizeFigure(figure: Figure): Figure {
   const fix = (t: string | { text: string } | undefined) => (typeof t === "string" ? { text: t } : t);
   const layout: Record<string, unknown> = { ...(figure.layout ?? {}) };
   if (layout.title !== undefined) layout.title = fix(layout.title as string);
+  for (const key of ["xaxis", "yaxis"]) layout[key] ??= {};
   for (const key of Object.keys(layout)) {
     if (/^[xy]axis\d*$/.test(key) && layout[key]) {
-      const axis = { ...(layout[key] as Axis) };
+      // automargin: long category labels and axis titles otherwise fall off the plot's edge.
+      const axis: Axis = { automargin: true, ...(layout[key] as Axis) };
       if (axis.title !== undefined) axis.title = fix(axis.title);
       layout[key] = axis;
     }
