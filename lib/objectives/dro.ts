@@ -18,6 +18,14 @@ export function groupDroUpdate(q: readonly number[], losses: readonly number[], 
   return raw.map((r) => r / total);
 }
 
+/** The loss vector over all T tasks for one step: the sampled tasks' losses, 0 for the others. */
+export function stepLosses(numTasks: number, values: readonly number[], tasks: readonly number[]): number[] {
+  if (values.length !== tasks.length) throw new Error(`stepLosses: ${values.length} losses for ${tasks.length} tasks`);
+  const full = new Array(numTasks).fill(0);
+  tasks.forEach((t, k) => (full[t] = values[k]));
+  return full;
+}
+
 /** Minimise the largest task loss; weights() is one-hot on the task that was worst last step. */
 export function minMax(numTasks: number): LossWeighting {
   let worst = 0;
@@ -52,7 +60,8 @@ export interface GroupDroWeighting extends LossWeighting {
 }
 
 /**
- * Group DRO (a number as second argument is η); q starts uniform and is updated after each step.
+ * Group DRO (a number as second argument is η); q starts uniform and is updated after each step,
+ * over all tasks even when the trainer samples some: unsampled tasks keep the factor exp(0) = 1.
  * The objective is T · Σ_i q_i L_i: scaling by T makes uniform q match the plain sum's gradient
  * scale, so learning rates carry over. q is updated from each step's losses after the step, so the
  * step uses the q of the previous one: one step behind Sagawa et al.'s Algorithm 1, which
@@ -69,11 +78,10 @@ export function groupDro(numTasks: number, config: GroupDroConfig | number = {})
     variables: [],
     combine: (losses, ctx) => weightedSum(losses, ctx.tasks.map((t) => q[t] * numTasks)),
     observe(values, ctx) {
-      const next = groupDroUpdate(ctx.tasks.map((t) => q[t]), values, eta);
-      // Tasks not seen this step keep their mass; seen ones share theirs by the update.
-      const seenMass = ctx.tasks.reduce((s, t) => s + q[t], 0);
-      q = q.slice();
-      ctx.tasks.forEach((t, k) => (q[t] = next[k] * seenMass));
+      // Sagawa et al.'s update over ALL groups: a group absent from the step has no loss, so its
+      // factor is exp(0) = 1, and the normalisation runs over every group. (Renormalising over the
+      // sampled tasks alone would leave q unchanged whenever one task is trained per step.)
+      q = groupDroUpdate(q, stepLosses(numTasks, values, ctx.tasks), eta);
     },
     weights: () => [...q],
     q: () => [...q],

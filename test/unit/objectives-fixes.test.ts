@@ -1,0 +1,60 @@
+/**
+ * Regression tests for weightings that silently did the wrong thing: group DRO with one task per
+ * step, GradNorm without shared parameters, GradNorm's weights flipping every step.
+ */
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { setupBackend } from "../../lib/backend";
+import { Rng } from "../../lib/random";
+import * as o from "../../lib/objectives";
+import type { Architecture } from "../../lib/models/architecture";
+import { tinyModel } from "./helpers";
+import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
+import { train } from "../../lib/training/trainer";
+
+before(async () => {
+  await setupBackend({ quiet: true });
+});
+
+const ctx = (model: Architecture, tasks: number[], step = 0): o.WeightingContext => ({ step, model, tasks });
+
+test("group DRO with one sampled task per step moves q toward the worst task (Sagawa et al.'s update over all groups)", () => {
+  const m = tinyModel({ inputDim: 2, hidden: 2, numTasks: 3, seed: 1 });
+  const dro = o.groupDro(3, { eta: 0.1 });
+  // Round-robin, one task per step, task 2 always the worst.
+  const losses = [0.5, 1.0, 3.0];
+  for (let s = 0; s < 60; s++) dro.observe?.([losses[s % 3]], ctx(m, [s % 3], s));
+  const q = dro.q();
+  assert.ok(Math.abs(q.reduce((a, b) => a + b, 0) - 1) < 1e-9, `q sums to ${q}`);
+  assert.ok(q[2] > 0.5 && q[2] > q[1] && q[1] > q[0], `q = ${q}`);
+  // One step in detail: only the sampled task's factor differs from 1.
+  const one = o.groupDro(3, { eta: 0.1 });
+  one.observe?.([2], ctx(m, [1]));
+  const z = 2 + Math.exp(0.2);
+  assert.deepEqual(one.q().map((x) => +x.toFixed(12)), [1 / z, Math.exp(0.2) / z, 1 / z].map((x) => +x.toFixed(12)));
+  m.dispose();
+});
+
+test("group DRO trained with uniform task sampling puts most weight on the hard task", async () => {
+  const rng = new Rng(5);
+  const n = 256;
+  const x = rng.normals(n * 2);
+  // Task 0 is easy and clean; task 1 has label noise of variance 4, so its loss stays the largest.
+  const ys = [Float32Array.from({ length: n }, (_, i) => 0.5 * x[2 * i]), Float32Array.from({ length: n }, (_, i) => x[2 * i + 1] + rng.normal(0, 2))];
+  const fam: TaskFamily = {
+    name: "easy and noisy",
+    inputDim: 2,
+    outputDim: 1,
+    descriptorDim: 2,
+    sharedInputs: true,
+    tasks: ys.map((y, i) => ({ name: `t${i}`, index: i, descriptor: oneHot(i, 2), train: dataset(x, y, 2, 1), test: dataset(x, y, 2, 1), loss: "mse" as const, metric: "mse" as const })),
+  };
+  const m = tinyModel({ inputDim: 2, hidden: 4, numTasks: 2, seed: 2 });
+  const dro = o.groupDro(2, { eta: 0.05 });
+  const history = await train(m, fam, { weighting: dro, steps: 100, taskSampling: "uniform", tasksPerStep: 1, progress: false, evalEvery: 0, seed: 3 });
+  const q = dro.q();
+  assert.ok(q[1] > 0.8, `q = ${q}`);
+  // The recorded weights move too (they stayed at 0.5 when each step renormalised over one task).
+  assert.notEqual(history.steps[10].weights[1], history.steps[90].weights[1]);
+  m.dispose();
+});
