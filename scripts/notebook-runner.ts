@@ -27,13 +27,13 @@ export interface NotebookRun {
 }
 
 /** Executes a notebook; never throws for notebook failures (they come back as ok: false). */
-export async function runNotebook(notebook: string, options: { cellTimeout?: number; env?: NodeJS.ProcessEnv } = {}): Promise<NotebookRun> {
+export async function runNotebook(notebook: string, options: { cellTimeout?: number; env?: NodeJS.ProcessEnv; executed?: string } = {}): Promise<NotebookRun> {
   const python = findPython(["nbclient", "nbformat"]);
   if (!python) throw new Error("no Python with nbclient found: install Debian's python3-nbclient (or pip install nbclient)");
   const abs = path.resolve(notebook);
   const outDir = path.join(ROOT, ".artifacts", "executed");
   fs.mkdirSync(outDir, { recursive: true });
-  const executed = path.join(outDir, path.relative(ROOT, abs).replace(/[\\/]/g, "__"));
+  const executed = options.executed ?? path.join(outDir, path.relative(ROOT, abs).replace(/[\\/]/g, "__"));
   const env = {
     ...process.env,
     ...options.env,
