@@ -41,9 +41,11 @@ export class AdditiveConditioned extends BaseArchitecture {
     this.wz = glorotVariable(rng, this.z.dim, hidden[0], `${prefix}/wz`);
     this.b = constantVariable([hidden[0]], 0, `${prefix}/b`);
     this.rest = new Mlp(rng, [...hidden, this.outputDim], `${prefix}/rest`);
-    this.sharedVariables = [this.wx, this.wz, this.b, ...this.rest.variables];
+    // With one-hot descriptors row t of W_z is task t's own bias, used by no other task: not shared.
+    const oneHotZ = (config.descriptor ?? { kind: "one-hot" }).kind === "one-hot";
+    this.sharedVariables = [this.wx, ...(oneHotZ ? [] : [this.wz]), this.b, ...this.rest.variables];
     this.lastSharedVariables = this.rest.layers[this.rest.layers.length - 1].variables;
-    this.variables = [...this.sharedVariables, ...this.z.variables];
+    this.variables = [this.wx, this.wz, this.b, ...this.rest.variables, ...this.z.variables];
     this.name = `Additive (${hidden.join("-")})`;
   }
 

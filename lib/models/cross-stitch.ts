@@ -38,9 +38,13 @@ export class CrossStitch extends BaseArchitecture {
     const off = T > 1 ? (1 - self) / (T - 1) : 0;
     const init = Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => (i === j ? self : off)));
     this.alphas = hidden.map((_, l) => tf.tidy(() => tf.variable(tf.tensor2d(init), true, `${prefix}/alpha${l}`)));
-    // The α units are what the tasks share.
-    this.sharedVariables = [...this.alphas];
-    this.lastSharedVariables = this.alphas.slice(-1);
+    // Every task's loss reaches every column's hidden layers through the α units, so those layers
+    // and all but the last α are shared. Row i of the last α only feeds task i's output layer, so
+    // the last α is task-specific, like the output layers; the last shared layer is the columns'
+    // last hidden layer.
+    const lastHidden = hidden.length - 1;
+    this.sharedVariables = [...this.columns.flatMap((c) => c.layers.slice(0, hidden.length).flatMap((l) => l.variables)), ...this.alphas.slice(0, -1)];
+    this.lastSharedVariables = lastHidden >= 0 ? this.columns.flatMap((c) => c.layers[lastHidden].variables) : [];
     this.variables = [...this.columns.flatMap((c) => c.variables), ...this.alphas];
     this.name = `Cross-stitch (${hidden.join("-")})`;
   }

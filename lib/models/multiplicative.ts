@@ -51,7 +51,9 @@ export class MultiplicativeConditioned extends BaseArchitecture {
       tf.tidy(() => this.scale.w.assign(tf.zerosLike(this.scale.w)));
       this.shift = constantVariable([this.z.dim, width], 0, `${prefix}/shift`) as tf.Variable<tf.Rank.R2>;
     }
-    this.sharedVariables = this.trunk.variables;
+    // The conditioning's bias serves every task (σ(W_g z + b_g): b_g is common), so it is shared;
+    // with one-hot z each row of W_g (and of FiLM's shift) belongs to one task.
+    this.sharedVariables = [...this.trunk.variables, this.scale.b];
     this.lastSharedVariables = this.trunk.layers[this.trunk.layers.length - 1].variables;
     const conditioning = [...this.scale.variables, ...(this.shift ? [this.shift] : []), ...this.z.variables];
     this.variables = [...this.trunk.variables, ...conditioning];

@@ -79,6 +79,79 @@ for (const [name, make] of Object.entries(factories)) {
   });
 }
 
+/**
+ * For each scalar parameter, how many tasks' outputs depend on it (its gradient is nonzero), from
+ * the gradient of each task's summed output on a batch of 64 inputs.
+ */
+function taskUsage(model: m.Architecture): Map<tf.Variable, number[]> {
+  const x = inputs(64, 9);
+  const usage = new Map(model.variables.map((v) => [v, new Array<number>(v.size).fill(0)]));
+  for (let t = 0; t < model.numTasks; t++) {
+    const { grads } = tf.variableGrads(() => tf.tidy(() => model.forward(x, [t])[0].sum() as tf.Scalar), [...model.variables]);
+    for (const v of model.variables) {
+      const g = grads[v.name];
+      if (g) g.dataSync().forEach((val, k) => (usage.get(v)![k] += val !== 0 ? 1 : 0));
+    }
+    tf.dispose(Object.values(grads));
+  }
+  x.dispose();
+  return usage;
+}
+
+/**
+ * Parameters the audit accepts inside a shared variable although one task alone uses them: the
+ * rows of concatenation's first layer that multiply a one-hot descriptor (z_t selects row t, a
+ * task's own bias), which share one weight matrix with the input rows and cannot be declared apart.
+ */
+function taskOwnedButDeclaredShared(name: string, model: m.Architecture, v: tf.Variable, index: number): boolean {
+  if (name !== "concat") return false;
+  const first = (model as m.ConcatConditioned).net.layers[0];
+  return v === first.w && Math.floor(index / first.units) >= D;
+}
+
+for (const [name, make] of Object.entries(factories)) {
+  test(`${name}: sharedVariables are exactly the parameters two or more tasks use; lastSharedVariables are among them`, () => {
+    const model = make(3);
+    const usage = taskUsage(model);
+    for (const v of model.variables) {
+      const counts = usage.get(v)!;
+      if (model.sharedVariables.includes(v)) {
+        assert.ok(counts.some((c) => c >= 2), `${name}: ${v.name} is declared shared but no two tasks use it`);
+        const owned = counts.findIndex((c, k) => c === 1 && !taskOwnedButDeclaredShared(name, model, v, k));
+        assert.equal(owned, -1, `${name}: ${v.name} is declared shared but entry ${owned} is used by one task only`);
+      } else {
+        const both = counts.findIndex((c) => c >= 2);
+        assert.equal(both, -1, `${name}: ${v.name} is used by several tasks (entry ${both}) but not declared shared`);
+      }
+    }
+    for (const v of model.lastSharedVariables) assert.ok(model.sharedVariables.includes(v), `${v.name} is last-shared but not shared`);
+    assert.equal(model.lastSharedVariables.length > 0, model.sharedVariables.length > 0, `${name}: a last shared layer exactly when something is shared`);
+    model.dispose();
+  });
+}
+
+test("CGC's shared variables are exactly its shared experts; task-owned experts and gates are not shared", () => {
+  const model = m.cgc({ inputDim: D, numTasks: T, sharedExperts: 2, taskExperts: 2, expertUnits: 4, seed: 1 });
+  assert.deepEqual(model.sharedVariables.map((v) => v.name), model.sharedExperts.variables.map((v) => v.name));
+  assert.deepEqual(model.lastSharedVariables.map((v) => v.name), model.sharedExperts.variables.map((v) => v.name));
+  for (const v of [...model.taskExperts!.variables, ...model.gates.flatMap((g) => g.variables)]) assert.ok(!model.sharedVariables.includes(v), `${v.name} is task-owned`);
+  // Task t's own experts are columns [t·K·U, (t+1)·K·U) of the task bank: only task t uses them.
+  const usage = taskUsage(model).get(model.taskExperts!.layer.w)!;
+  assert.ok(usage.every((c) => c <= 1), "a task-owned expert weight is used by one task at most");
+  const x = inputs(4);
+  const before = outputsOf(model, x)[0];
+  // Changing task 1's own experts leaves task 0's output alone.
+  const units = model.taskExperts!.units * model.own;
+  tf.tidy(() => {
+    const w = model.taskExperts!.layer.w;
+    const mask = tf.tensor2d(Array.from({ length: w.size }, (_, k) => (Math.floor((k % w.shape[1]) / units) === 1 ? 1 : 0)), w.shape);
+    w.assign(w.add(mask.mul(0.5)));
+  });
+  assert.deepEqual(outputsOf(model, x)[0], before);
+  x.dispose();
+  model.dispose();
+});
+
 test("concatenation and additive conditioning agree for matched weights", () => {
   const concat = m.concatConditioned({ inputDim: D, numTasks: T, hidden: [8, 5], seed: 11 });
   const additive = m.additiveFromConcat(concat);
