@@ -18,8 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { CLAIMS_MIME, type ClaimsRecord } from "../lib/claims";
-import { runNotebook } from "../scripts/notebook-runner";
+import { claimsRecord, runNotebook } from "../scripts/notebook-runner";
 import { foldRuns, robustnessMarkdown, type NotebookRobustness, type SeedRun } from "./robustness-report";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -67,14 +66,6 @@ function notebooks(only: string[]): string[] {
   const chosen = all.filter((f) => !only.length || only.some((w) => f.includes(w)));
   if (!chosen.length) usage(`no notebook matches ${only.join(", ")}`);
   return chosen;
-}
-
-/** The claims record among an executed notebook's outputs, if its last cell got that far. */
-function claimsRecord(executed: string): ClaimsRecord | null {
-  if (!fs.existsSync(executed)) return null;
-  const nb = JSON.parse(fs.readFileSync(executed, "utf8")) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
-  for (const cell of nb.cells) for (const out of cell.outputs ?? []) if (out.data?.[CLAIMS_MIME]) return out.data[CLAIMS_MIME] as ClaimsRecord;
-  return null;
 }
 
 /** Runs `tasks` with at most `jobs` at a time. */

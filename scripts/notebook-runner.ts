@@ -5,6 +5,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { CLAIMS_MIME, type ClaimsRecord } from "../lib/claims";
 import { findPython, ROOT, testJupyterPath } from "./jupyter";
 
 /** Seconds each notebook should take on 2 cores with the WASM backend (tracked by the benchmark). */
@@ -55,4 +56,12 @@ export async function runNotebook(notebook: string, options: { cellTimeout?: num
   } catch {
     return { ok: false, seconds: 0, error: `runner failed (exit ${code}): ${stderr.trim().slice(-2000)}`, cell: null, cells: [], executed };
   }
+}
+
+/** The claims record (the last cell's CLAIMS_MIME output) of an executed notebook, if it got that far. */
+export function claimsRecord(executed: string): ClaimsRecord | null {
+  if (!fs.existsSync(executed)) return null;
+  const nb = JSON.parse(fs.readFileSync(executed, "utf8")) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
+  for (const cell of nb.cells) for (const out of cell.outputs ?? []) if (out.data?.[CLAIMS_MIME]) return out.data[CLAIMS_MIME] as ClaimsRecord;
+  return null;
 }

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { budgetFor, runNotebook } from "../scripts/notebook-runner";
+import { budgetFor, claimsRecord, runNotebook } from "../scripts/notebook-runner";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -23,9 +23,16 @@ test("there are notebooks to run", () => {
 
 for (const file of notebooks) {
   test(`${file} executes in the real kernel without errors`, async (t) => {
-    const run = await runNotebook(path.join(ROOT, file));
+    // The tests run the course at its default seed, whatever MTL_SEED the shell has.
+    const run = await runNotebook(path.join(ROOT, file), { env: { MTL_SEED: "" } });
     const budget = budgetFor(file);
     t.diagnostic(`${file}: ${run.seconds.toFixed(1)} s (budget ${budget} s${run.seconds > budget ? ", OVER BUDGET" : ""}); executed copy ${path.relative(ROOT, run.executed)}`);
     assert.equal(run.ok, true, `${file}: ${run.error}`);
+    if (!file.includes("00-setup")) {
+      // Every finding a lecture notebook or solution states is checked by its last cell.
+      const record = claimsRecord(run.executed);
+      assert.ok(record && record.claims.length > 0, `${file}: no claims record (its last cell must call claims.report())`);
+      assert.deepEqual(record.claims.filter((c) => !c.holds).map((c) => c.id), [], `${file}: claims that do not hold`);
+    }
   });
 }
