@@ -11,6 +11,11 @@ import type { Architecture } from "../../lib/models/architecture";
 import { tinyModel } from "./helpers";
 import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
 import { train } from "../../lib/training/trainer";
+import { mmoeSyntheticFamily } from "../../lib/tasks/mmoe-synthetic";
+import { scaleTargets } from "../../lib/tasks/subsets";
+import { independent } from "../../lib/models/independent";
+import { softSharing } from "../../lib/models/soft-sharing";
+import { multiHead } from "../../lib/models/multi-head";
 
 before(async () => {
   await setupBackend({ quiet: true });
@@ -57,4 +62,35 @@ test("group DRO trained with uniform task sampling puts most weight on the hard 
   // The recorded weights move too (they stayed at 0.5 when each step renormalised over one task).
   assert.notEqual(history.steps[10].weights[1], history.steps[90].weights[1]);
   m.dispose();
+});
+
+test("GradNorm on a model without shared parameters (independent, soft sharing) throws a clear error", async () => {
+  const fam = mmoeSyntheticFamily({ correlation: 0.5, inputDim: 4, trainSize: 64, testSize: 16, seed: 1 });
+  for (const model of [independent({ inputDim: 4, numTasks: 2, hidden: [4], seed: 1 }), softSharing({ inputDim: 4, numTasks: 2, hidden: [4], seed: 1 })]) {
+    await assert.rejects(train(model, fam, { weighting: o.gradNorm(2), steps: 3, progress: false, evalEvery: 0 }), /GradNorm .* shares no parameters/);
+    model.dispose();
+  }
+  // One task per step leaves nothing to balance: also an error, not a silent w = 1.
+  const shared = tinyModel({ inputDim: 4, hidden: 3, numTasks: 2, seed: 1 });
+  await assert.rejects(train(shared, fam, { weighting: o.gradNorm(2), steps: 3, taskSampling: "uniform", progress: false, evalEvery: 0 }), /single task/);
+  shared.dispose();
+});
+
+test("GradNorm's weights settle instead of flipping every step on notebook 03's family (×10 second task)", async () => {
+  const base = mmoeSyntheticFamily({ correlation: 0.5, inputDim: 20, trainSize: 3000, testSize: 200, seed: 31 });
+  const fam = scaleTargets(base, [1, 10]);
+  const model = multiHead({ inputDim: 20, numTasks: 2, bottom: [32], tower: [8], seed: 1 });
+  const history = await train(model, fam, { weighting: o.gradNorm(2), steps: 500, batchSize: 64, learningRate: 0.01, progress: false, evalEvery: 0 });
+  model.dispose();
+  const d = history.steps.map((s) => s.weights[0] - s.weights[1]);
+  const diff = d.slice(1).map((x, i) => x - d[i]);
+  // The gap w₁ − w₂ changing sign, and the weights reversing direction, from one step to the next.
+  const signChanges = d.slice(1).filter((x, i) => Math.sign(x) !== Math.sign(d[i])).length / (d.length - 1);
+  const reversals = diff.slice(1).filter((x, i) => x * diff[i] < 0).length / (diff.length - 1);
+  // Plain gradient steps with renormalisation: sign changes 0–9% of steps, reversals 75–98% (bang-bang).
+  assert.ok(signChanges <= 0.01, `w₁ − w₂ changed sign on ${(100 * signChanges).toFixed(1)}% of steps`);
+  assert.ok(reversals < 0.3, `the weights reversed direction on ${(100 * reversals).toFixed(1)}% of steps`);
+  // And they still find the scale problem: the ×10 task ends down-weighted.
+  const last = history.steps[history.steps.length - 1].weights;
+  assert.ok(last[1] < 0.5 * last[0], `final weights ${last}`);
 });

@@ -53,7 +53,7 @@ test("uncertainty weighting: config form, per-task initial s, gradient in s vs f
   m.dispose();
 });
 
-test("GradNorm: weights move by the numeric derivative of its loss on the last shared layer; the update is Σ w_i g_i", () => {
+test("GradNorm: weights move by one step on its loss over the last shared layer; the update is Σ w_i g_i", () => {
   const m = tinyModel({ inputDim: 3, hidden: 4, numTasks: 2, seed: 2 });
   const rng = new Rng(3);
   const x = tf.tensor2d(rng.normals(16 * 3), [16, 3]);
@@ -89,23 +89,16 @@ test("GradNorm: weights move by the numeric derivative of its loss on the last s
     assert.ok(diff < 1e-5, `${v.name}: update differs from Σ w_i g_i by ${diff}`);
     expect.dispose();
   }
-  // The weight move equals one step on the numeric derivative of Σ|w_i n_i − target_i|, renormalised.
+  // The weight move is one GradNorm step (∂L_grad/∂w through the softmax, Adam on the logits) from
+  // the state after step 0, whose loss ratios were all 1.
   const ratios = [values[0] / first[0].v, values[1] / first[1].v];
-  const meanR = (ratios[0] + ratios[1]) / 2;
-  const G = w0.map((wi, i) => wi * norms[i]);
-  const meanG = (G[0] + G[1]) / 2;
-  const target = ratios.map((r) => meanG * Math.pow(r / meanR, 1.5));
-  const loss = (ws: number[]) => ws.reduce((s, wi, i) => s + Math.abs(wi * norms[i] - target[i]), 0);
-  const raw = w0.map((wi, i) => {
-    const e = 1e-6;
-    const plus = w0.slice();
-    const minus = w0.slice();
-    plus[i] += e;
-    minus[i] -= e;
-    return wi - 0.05 * ((loss(plus) - loss(minus)) / (2 * e));
-  });
-  const expected = raw.map((r) => (2 * r) / (raw[0] + raw[1]));
-  expected.forEach((e, i) => assert.ok(Math.abs(e - w1[i]) < 1e-4, `w_${i}: ${w1[i]} vs ${e}`));
+  const firstNorms = first.map((r) => normOnW(r.grads));
+  const state1 = o.gradNormStep(o.gradNormInitialState(2), firstNorms, [1, 1], 1.5, 0.05);
+  assert.deepEqual(o.gradNormWeights(state1.logits), w0);
+  const expected = o.gradNormWeights(o.gradNormStep(state1, norms, ratios, 1.5, 0.05).logits);
+  expected.forEach((e, i) => assert.ok(Math.abs(e - w1[i]) < 1e-9, `w_${i}: ${w1[i]} vs ${e}`));
+  // Task 0 trains faster (ratio 0.5 vs 0.9): its weight goes down relative to task 1's.
+  assert.ok(w1[0] / w1[1] < w0[0] / w0[1], `weights ${w0} → ${w1}`);
   assert.ok(Math.abs(w1[0] + w1[1] - 2) < 1e-9, "Σ w = T");
   assert.notDeepEqual(w1, w0);
 

@@ -46,7 +46,7 @@ test("uncertainty weighting: gradient in s matches finite differences, weights a
   w.dispose?.();
 });
 
-test("GradNorm's weight step follows the numeric derivative of its loss", () => {
+test("GradNorm's weight gradient follows the numeric derivative of its loss, through the softmax too", () => {
   const w = [1.2, 0.8];
   const norms = [2, 0.5];
   const ratios = [0.9, 0.6];
@@ -57,22 +57,30 @@ test("GradNorm's weight step follows the numeric derivative of its loss", () => 
   const meanR = (ratios[0] + ratios[1]) / 2;
   const target = ratios.map((r) => meanG * Math.pow(r / meanR, alpha));
   const loss = (ws: number[]) => ws.reduce((s, wi, i) => s + Math.abs(wi * norms[i] - target[i]), 0);
-  const lr = 0.01;
-  const next = o.gradNormStep(w, norms, ratios, alpha, lr);
-  const numeric = w.map((_, i) => {
-    const e = 1e-6;
-    const plus = w.slice();
-    const minus = w.slice();
-    plus[i] += e;
-    minus[i] -= e;
-    return (loss(plus) - loss(minus)) / (2 * e);
-  });
-  const raw = w.map((wi, i) => wi - lr * numeric[i]);
-  const total = raw[0] + raw[1];
-  raw.map((r) => (2 * r) / total).forEach((r, i) => assert.ok(Math.abs(r - next[i]) < 1e-6, `${r} vs ${next[i]}`));
-  assert.ok(Math.abs(next[0] + next[1] - 2) < 1e-9, "weights renormalised to sum T");
+  const numeric = (f: (v: number[]) => number, at: number[]) =>
+    at.map((_, i) => {
+      const e = 1e-6;
+      const plus = at.slice();
+      const minus = at.slice();
+      plus[i] += e;
+      minus[i] -= e;
+      return (f(plus) - f(minus)) / (2 * e);
+    });
+  const analytic = o.gradNormWeightGradient(w, norms, ratios, alpha);
+  numeric(loss, w).forEach((d, i) => assert.ok(Math.abs(d - analytic[i]) < 1e-6, `∂/∂w_${i}: ${analytic[i]} vs ${d}`));
   // Task 0's weighted gradient (2.4) is above its target (≈1.84) and task 1's (0.4) below (≈1.0).
-  assert.ok(next[0] < w[0] && next[1] > w[1], `weights ${next}`);
+  assert.ok(analytic[0] > 0 && analytic[1] < 0, `gradient ${analytic}`);
+  // Through w = T·softmax(s), at logits whose weights are w.
+  const s = w.map(Math.log);
+  assert.deepEqual(o.gradNormWeights(s).map((x) => +x.toFixed(12)), w);
+  const viaS = o.softmaxWeightsBackward(w, analytic);
+  numeric((ss) => loss(o.gradNormWeights(ss)), s).forEach((d, i) => assert.ok(Math.abs(d - viaS[i]) < 1e-6, `∂/∂s_${i}: ${viaS[i]} vs ${d}`));
+  // The first Adam step moves each logit by the learning rate against its gradient's sign.
+  const next = o.gradNormStep({ ...o.gradNormInitialState(2), logits: s }, norms, ratios, alpha, 0.01);
+  next.logits.forEach((si, i) => assert.ok(Math.abs(si - (s[i] - 0.01 * Math.sign(viaS[i]))) < 1e-9, `s_${i}: ${si}`));
+  const after = o.gradNormWeights(next.logits);
+  assert.ok(Math.abs(after[0] + after[1] - 2) < 1e-12, "weights sum to T");
+  assert.ok(after[0] < w[0] && after[1] > w[1], `weights ${after}`);
 });
 
 test("PCGrad removes conflicts and leaves agreeing gradients alone", () => {
