@@ -15,6 +15,7 @@ export * as objectives from "./objectives";
 export * as training from "./training";
 export * as diagnostics from "./diagnostics";
 export * as plots from "./plots";
+export * as diagrams from "./diagrams";
 export * as display from "./display";
 export * as optim from "./optim";
 export * as ops from "./ops";

@@ -39,7 +39,7 @@ export interface RecommenderConfig {
 }
 
 /** User and item tables plus item biases: what one head looks users and items up in. */
-class Tables {
+export class Tables {
   readonly user: Embedding;
   readonly item: Embedding;
   readonly itemBias: tf.Variable<tf.Rank.R2>;
@@ -59,11 +59,11 @@ export class Recommender extends BaseArchitecture {
   readonly variables: tf.Variable[];
   readonly sharedVariables: tf.Variable[];
   readonly lastSharedVariables: tf.Variable[];
-  private readonly tables: Tables[];
-  private readonly ratingMlp: Mlp;
-  private readonly rankTower: Mlp | null = null;
-  private readonly experts: ExpertBank | null = null;
-  private readonly gates: GateBank | null = null;
+  readonly tables: Tables[];
+  readonly ratingMlp: Mlp;
+  readonly rankTower: Mlp | null = null;
+  readonly experts: ExpertBank | null = null;
+  readonly gates: GateBank | null = null;
 
   constructor(readonly config: RecommenderConfig) {
     super({ inputDim: 3, numTasks: 2, seed: config.seed });
