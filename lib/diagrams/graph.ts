@@ -25,6 +25,11 @@ export interface DiagramNode {
   /** Grid position: column (left to right, by depth) and row (top to bottom; fractions allowed). */
   col: number;
   row: number;
+  /**
+   * Concept figures only (nodes with no variables): whom the node concerns, for its colour. Model
+   * diagrams never set it: their colours come from the model's shared variables.
+   */
+  tint?: "shared" | number;
   /** Drawn dashed: a part that is absent at serving time, or a penalty rather than a layer. */
   dashed?: boolean;
 }
@@ -56,7 +61,7 @@ export type Owner = "shared" | "none" | "mixed" | number;
  * shared, its task's when none is, "mixed" (a bug in the description) otherwise.
  */
 export function ownerOf(node: DiagramNode, shared: ReadonlySet<tf.Variable>): Owner {
-  if (!node.variables.length) return "none";
+  if (!node.variables.length) return node.tint ?? "none";
   const inShared = node.variables.filter((v) => shared.has(v)).length;
   if (inShared === node.variables.length) return "shared";
   if (inShared === 0 && node.task !== undefined) return node.task;

@@ -11,6 +11,7 @@ import type { ModelGraph } from "./graph";
 
 export * from "./graph";
 export { describeModel } from "./describe";
+export * from "./concepts";
 export { altText, graphSvg, graphText, ownerColor, SHARED_COLOR } from "./svg";
 
 /** A model's diagram in every form: its graph, SVG and text. */
@@ -63,4 +64,9 @@ export function show(models: Architecture | readonly Architecture[], options: { 
   const svg = diagrams.length === 1 ? diagrams[0].svg : gridSvg(diagrams, options.columns ?? 2);
   const text = diagrams.map((d) => d.text).join("\n\n");
   if (!displayBundle({ "image/svg+xml": svg, "text/plain": text })) console.log(text);
+}
+
+/** Shows a concept figure (its SVG, with its alt text as the plain-text form). */
+export function showFigure(figure: { svg: string; alt: string }): void {
+  if (!displayBundle({ "image/svg+xml": figure.svg, "text/plain": figure.alt })) console.log(figure.alt);
 }

@@ -59,7 +59,12 @@ function place(graph: ModelGraph, shared: ReadonlySet<tf.Variable>): { placed: M
     placed.set(node.id, { node, owner: ownerOf(node, shared), x: PAD + (node.col - minCol) * COL_W, y: HEADER + (node.row - minRow) * ROW_H });
   }
   const width = Math.max(PAD * 2 + (Math.max(...cols) - minCol) * COL_W + NODE_W, 420);
-  const height = HEADER + (Math.max(...rows) - minRow) * ROW_H + NODE_H + PAD;
+  const loops = graph.edges.some((e) => {
+    const a = graph.nodes.find((n) => n.id === e.from);
+    const b = graph.nodes.find((n) => n.id === e.to);
+    return a && b && b.col < a.col && Math.abs(b.row - a.row) < 0.02;
+  });
+  const height = HEADER + (Math.max(...rows) - minRow) * ROW_H + NODE_H + PAD + (loops ? 36 : 0);
   return { placed, width, height };
 }
 
@@ -102,6 +107,12 @@ function drawEdge(a: Placed, b: Placed, label: string | undefined, dashed: boole
     const y2 = b.y + NODE_H / 2;
     const k = Math.max(24, (x2 - x1) / 2);
     d = `M${x1},${y1} C${x1 + k},${y1} ${x2 - k},${y2} ${x2},${y2}`;
+  } else if (b.x < a.x && Math.abs(b.y - a.y) < 1) {
+    // Back to an earlier node on the same row (a loop): under both nodes.
+    const x1 = a.x + NODE_W / 2;
+    const x2 = b.x + NODE_W / 2;
+    const y = a.y + NODE_H;
+    d = `M${x1},${y} C${x1},${y + 34} ${x2},${y + 34} ${x2},${y}`;
   } else {
     // Same column (or backwards): leave from the bottom or top edge, enter the facing edge.
     const down = b.y > a.y;
@@ -113,14 +124,18 @@ function drawEdge(a: Placed, b: Placed, label: string | undefined, dashed: boole
   }
   const path = `<path d="${d}" fill="none" stroke="#9ca3af" stroke-width="1.2"${dashed ? ` stroke-dasharray="4 3"` : ""} marker-end="url(#mtl-arrow)"/>`;
   if (!label) return path;
-  const lx = (a.x + NODE_W + b.x) / 2;
-  const ly = Math.min(a.y, b.y) - 4;
+  const loop = b.x < a.x && Math.abs(b.y - a.y) < 1;
+  const lx = loop ? (a.x + b.x + NODE_W) / 2 : (a.x + NODE_W + b.x) / 2;
+  const ly = loop ? a.y + NODE_H + 34 : Math.min(a.y, b.y) - 4;
   return path + text(lx, ly, label, 9, COL_W, `fill="#6b7280" font-style="italic"`);
 }
 
-/** The legend: shared, then each task, in their colours. */
-function legend(graph: ModelGraph, y: number): string {
-  const items = [{ name: "shared", color: SHARED_COLOR }, ...graph.taskNames.map((name, t) => ({ name, color: TASK_COLORS[t % TASK_COLORS.length] }))];
+/** The legend: shared, then each task, in their colours (only the owners the picture uses). */
+function legend(graph: ModelGraph, used: ReadonlySet<Owner>, y: number): string {
+  const items = [
+    ...(used.has("shared") ? [{ name: "shared", color: SHARED_COLOR }] : []),
+    ...graph.taskNames.map((name, t) => ({ name, color: TASK_COLORS[t % TASK_COLORS.length], t })).filter(({ t }) => used.has(t)),
+  ];
   let x = PAD;
   return items
     .map(({ name, color }) => {
@@ -138,13 +153,14 @@ export function altText(graph: ModelGraph, shared: ReadonlySet<tf.Variable>): st
   return `Diagram of ${graph.title}: ${graph.nodes.length} parts, ${nShared} of them shared by all ${graph.numTasks} tasks.${graph.note ? ` ${graph.note}` : ""}`;
 }
 
-/** The diagram as an SVG document. */
-export function graphSvg(graph: ModelGraph, sharedVariables: readonly tf.Variable[]): string {
+/** The diagram as an SVG document; `alt` replaces the generated alt text (concept figures). */
+export function graphSvg(graph: ModelGraph, sharedVariables: readonly tf.Variable[], alt?: string): string {
   const shared = new Set(sharedVariables);
   const { placed, width, height } = place(graph, shared);
+  const used = new Set([...placed.values()].map((p) => p.owner));
   const edges = graph.edges.map((e) => drawEdge(placed.get(e.from) as Placed, placed.get(e.to) as Placed, e.label, e.dashed ?? false));
   const nodes = [...placed.values()].map(drawNode);
-  const alt = altText(graph, shared);
+  alt ??= altText(graph, shared);
   const params = new Set<tf.Variable>(graph.nodes.flatMap((n) => n.variables));
   const total = [...params].reduce((s, v) => s + v.size, 0);
   return [
@@ -152,9 +168,9 @@ export function graphSvg(graph: ModelGraph, sharedVariables: readonly tf.Variabl
     `<title>${esc(alt)}</title>`,
     `<defs><marker id="mtl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#9ca3af"/></marker></defs>`,
     `<text x="${PAD}" y="20" font-size="14" font-weight="700" fill="${INK}">${esc(graph.title)}</text>`,
-    `<text x="${width - PAD}" y="20" font-size="10.5" fill="#6b7280" text-anchor="end">${total.toLocaleString("en-US")} parameters</text>`,
+    total ? `<text x="${width - PAD}" y="20" font-size="10.5" fill="#6b7280" text-anchor="end">${total.toLocaleString("en-US")} parameters</text>` : "",
     graph.note ? `<text x="${PAD}" y="38" font-size="10.5" fill="#374151">${esc(graph.note)}</text>` : "",
-    legend(graph, 58),
+    legend(graph, used, 58),
     ...edges,
     ...nodes,
     `</svg>`,

@@ -115,3 +115,26 @@ test("show emits one image/svg+xml output with a text fallback; several models s
   assert.match(seen[1]["text/plain"] as string, /Independent[\s\S]*MMoE[\s\S]*CGC/);
   assert.ok(gridSvg([diagram(m.multiHead({ ...c }))]).startsWith("<svg"));
 });
+
+test("concept figures: the recipe, the pipeline and selection bias are labelled SVGs with alt text", async () => {
+  const { optimizationRecipe, recommendationPipeline, selectionBias } = await import("../../lib/diagrams");
+  for (const fig of [optimizationRecipe(), recommendationPipeline(), selectionBias()]) {
+    assert.match(fig.svg, /^<svg [^>]*role="img" aria-label="[^"]{40,}"/);
+    assert.ok(fig.alt.length > 40 && !fig.alt.includes("parameters"));
+    assert.ok(!/<script/i.test(fig.svg));
+  }
+  assert.match(optimizationRecipe().alt, /sample tasks .* → .*sample data/);
+});
+
+test("the gradient-conflict figure is computed with the library's PCGrad projection", async () => {
+  const { gradientConflict } = await import("../../lib/diagrams");
+  const conflict = gradientConflict([2, 1], [-1.5, 1]);
+  assert.ok(conflict.cosine < 0);
+  const dot = (a: number[], b: readonly number[]) => a[0] * b[0] + a[1] * b[1];
+  assert.ok(Math.abs(dot(conflict.projected[0], [-1.5, 1])) < 1e-5, "g1's projection is orthogonal to g2");
+  assert.ok(Math.abs(dot(conflict.projected[1], [2, 1])) < 1e-5, "g2's projection is orthogonal to g1");
+  assert.match(conflict.svg, /PCGrad update/);
+  const agree = gradientConflict([1, 1], [1, 0.2]);
+  assert.ok(agree.cosine > 0);
+  assert.deepEqual(agree.projected.map((v) => v.map((x) => Number(x.toFixed(5)))), [[1, 1], [1, 0.2]], "no conflict, no projection");
+});
