@@ -1,9 +1,9 @@
 /**
  * The grading command:
  *
- *   npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--jobs N] [--force] [--seed N]
- *                    [--manual scores.csv] [--solution solutions/hwN.ipynb] [--cell-seconds 60] [--probe-seconds 60]
- *                    [--submission-seconds 600]
+ *   npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--homework hwN] [--jobs N] [--force]
+ *                    [--seed N] [--manual scores.csv] [--solution solutions/hwN.ipynb] [--cell-seconds 60]
+ *                    [--probe-seconds 60] [--submission-seconds 600]
  *
  * Each submission is graded in its own process (see lib/grading). Per submission: results.json
  * (Gradescope's format), feedback.md, written.json. Per folder: gradebook.csv, summary.md,
@@ -11,16 +11,23 @@
  * written/<question>.md with every student's written answer. A re-run skips submissions that already
  * have results (unless --force) and reuses the hidden-input seed saved in the output folder. A zip
  * (as an LMS exports a class's uploads) is unpacked to DIR/submissions first: every notebook in it,
- * at any depth, is one submission named after its path.
+ * at any depth, is one submission named after its path (identities.csv records which entry became
+ * which file and results folder).
+ *
+ * The reference (and so the points) comes only from the staff's side: `--homework hwN` or
+ * `--solution FILE` grades everything as that homework; otherwise each submission is matched against
+ * the course's solutions/hwN.ipynb by the name in its metadata or file name, or by its content. A
+ * batch never stops for one submission: any fault becomes that submission's result with a reason.
  */
 import { randomInt } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { extractNotebooks } from "../lib/grading/archive";
-import { computeReference, gradeSubmission, type GradeResult, type Reference } from "../lib/grading/grade";
-import { readNotebook } from "../lib/grading/notebook";
-import { gradebookCsv, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
+import { capBytes, extractNotebooks, safeComponent } from "../lib/grading/archive";
+import { computeReference, gradeSubmission, identifyHomework, knownHomeworks, ungradedResult, type GradeOptions, type Identification, type GradeResult, type Reference } from "../lib/grading/grade";
+import { readNotebook, readSubmission, type Notebook } from "../lib/grading/notebook";
+import { csvCell, gradebookCsv, markdownBlock, markdownInline, readFinishedResult, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
+import { homeworkSpec } from "../lib/grading/spec";
 import { sandboxIsolation, type SessionLimits } from "../lib/grading/session";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -30,98 +37,224 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** Which homework a submission is, from its own metadata or its file name. */
-function solutionFor(file: string): string {
-  let name: string | undefined;
-  try {
-    name = (readNotebook(file).metadata.mtl as { homework?: { name: string } } | undefined)?.homework?.name;
-  } catch {
-    /* unreadable: fall back to the file name */
-  }
-  name ??= path.basename(file).match(/hw\d+/)?.[0];
-  if (!name) throw new Error(`cannot tell which homework ${file} is: pass --solution solutions/hwN.ipynb`);
-  return path.join(ROOT, "solutions", `${name}.ipynb`);
+/** One submission of a batch: its file, and where it came from (a zip entry, or the file itself). */
+export interface BatchFile {
+  file: string;
+  source: string;
 }
 
-/** Grades many submissions with up to `jobs` at once. */
-async function gradeAll(files: string[], out: string, opts: { jobs: number; force: boolean; seed: number; solution?: string; limits: SessionLimits }): Promise<GradeResult[]> {
-  const references = new Map<string, Reference>();
-  const results: GradeResult[] = new Array(files.length);
+/** Options of a batch. */
+export interface BatchOptions {
+  jobs: number;
+  force: boolean;
+  seed: number;
+  /** The course's homeworks, name → solution file: the only references a submission can be graded against. */
+  known: ReadonlyMap<string, string>;
+  /** The homework the staff named (`--homework` or `--solution`): every submission is graded as this one. */
+  homework?: string;
+  limits: SessionLimits;
+  /** Replaceable for tests: grades one file. */
+  grade?: (file: string, options: GradeOptions) => Promise<GradeResult>;
+  /** Replaceable for tests: the reference run of one solution. */
+  reference?: (solution: string, seed: number, limits: SessionLimits) => Promise<Reference>;
+}
+
+/** Names of files and folders the batch writes in --out, which no submission's folder may take. */
+const RESERVED = new Set(["submissions", "written", "gradebook.csv", "summary.md", "distribution.svg", "seed.json", "identities.csv"]);
+
+/**
+ * The results folder of each submission, inside `out` whatever the file is called: names in any
+ * script kept, dots-only names (`...ipynb`) and reserved names renamed, long names cut with a hash,
+ * and case-insensitive clashes numbered.
+ */
+export function resultFolders(files: readonly string[], out: string): string[] {
+  const used = new Set<string>();
+  return files.map((file) => {
+    let stem = safeComponent(path.basename(file).replace(/\.ipynb$/i, ""));
+    if (/^\.*$/.test(stem)) stem = `_${stem}`;
+    stem = capBytes(stem);
+    let name = stem;
+    for (let k = 2; used.has(name.toLowerCase()) || RESERVED.has(name.toLowerCase()); k++) name = `${stem}-${k}`;
+    used.add(name.toLowerCase());
+    const dir = path.join(out, name);
+    const rel = path.relative(out, dir);
+    if (!rel || rel.startsWith("..") || path.isAbsolute(rel) || rel.includes(path.sep)) throw new Error(`internal: results folder ${dir} is not directly inside ${out}`);
+    return dir;
+  });
+}
+
+/**
+ * Grades a class, up to `jobs` at once. Never rejects because of one submission: every fault in one
+ * (unreadable, unknown homework, a link, a reference that cannot run, an error thrown while grading,
+ * a result that cannot be written) becomes that submission's result with a reason.
+ */
+export async function gradeAll(batch: readonly BatchFile[], out: string, opts: BatchOptions): Promise<GradeResult[]> {
+  const grade = opts.grade ?? gradeSubmission;
+  const runReference = opts.reference ?? computeReference;
+  // One reference run per homework, shared by parallel jobs (a failed run is remembered, not retried per file).
+  const references = new Map<string, Promise<Reference>>();
+  const referenceOf = (name: string, solution: string) => {
+    if (!references.has(name)) {
+      const p = runReference(solution, opts.seed, opts.limits);
+      p.catch(() => undefined);
+      references.set(name, p);
+    }
+    return references.get(name) as Promise<Reference>;
+  };
+  const dirs = resultFolders(batch.map((b) => b.file), out);
+  const results: GradeResult[] = new Array(batch.length);
+
+  const gradeOne = async (file: string): Promise<GradeResult> => {
+    const submission = path.basename(file);
+    let nb: Notebook | null = null;
+    let unreadable = "";
+    try {
+      nb = readSubmission(file);
+    } catch (e) {
+      // Reported by gradeSubmission when the file name tells the homework, else right here.
+      unreadable = (e as Error).message;
+    }
+    const id: Identification = opts.homework ? { name: opts.homework, how: "named by the staff" } : identifyHomework(nb, submission, opts.known);
+    if (id.name === undefined) return ungradedResult(submission, null, unreadable || id.reason);
+    const solution = opts.known.get(id.name) as string;
+    let reference: Reference;
+    try {
+      reference = await referenceOf(id.name, solution);
+    } catch (e) {
+      let spec = null;
+      try {
+        spec = homeworkSpec(readNotebook(solution));
+      } catch {
+        /* reported below */
+      }
+      return ungradedResult(submission, spec, `Not graded: the reference solution of ${id.name} could not be run, a fault of the grading setup, not of the submission (${(e as Error)?.message ?? e}).`);
+    }
+    return grade(file, { solution, seed: opts.seed, reference, limits: opts.limits });
+  };
+
   let next = 0;
   const worker = async () => {
-    while (next < files.length) {
+    while (next < batch.length) {
       const i = next++;
-      const file = files[i];
-      const dir = path.join(out, path.basename(file, ".ipynb"));
-      const done = path.join(dir, "grade.json");
-      if (!opts.force && fs.existsSync(done)) {
-        results[i] = JSON.parse(fs.readFileSync(done, "utf8"));
-        console.log(`skip  ${path.basename(file)} (already graded: ${results[i].score} / ${results[i].maxScore}; --force to regrade)`);
+      const { file } = batch[i];
+      const submission = path.basename(file);
+      const dir = dirs[i];
+      const previous = opts.force ? null : readFinishedResult(dir);
+      if (previous) {
+        results[i] = previous;
+        console.log(`skip  ${submission} (already graded: ${previous.score} / ${previous.maxScore}; --force to regrade)`);
         continue;
       }
-      const solution = opts.solution ?? solutionFor(file);
-      if (!references.has(solution)) references.set(solution, await computeReference(solution, opts.seed));
-      const r = await gradeSubmission(file, { solution, seed: opts.seed, reference: references.get(solution), limits: opts.limits });
-      writeResult(dir, r);
+      let r: GradeResult;
+      try {
+        r = await gradeOne(file);
+      } catch (e) {
+        r = ungradedResult(submission, null, `The grader failed on this submission (not a fault of the submission; the course staff can regrade it with --force): ${(e as Error)?.message ?? String(e)}`);
+      }
+      try {
+        writeResult(dir, r);
+      } catch (e) {
+        r.problems.push(`its result files could not be written (${(e as Error).message})`);
+        console.error(`could not write the results of ${submission}: ${(e as Error).message}`);
+      }
       results[i] = r;
-      console.log(`graded ${r.submission}: ${r.score} / ${r.maxScore} in ${r.seconds.toFixed(1)} s${r.problems.length ? ` (${r.problems.length} problem(s))` : ""}`);
+      console.log(`graded ${submission}: ${r.score} / ${r.maxScore} in ${r.seconds.toFixed(1)} s${r.problems.length ? ` (${r.problems.length} problem(s))` : ""}`);
     }
   };
-  // The first reference is computed before the workers start, so parallel jobs share it.
-  if (files.length) {
-    const first = opts.solution ?? solutionFor(files[0]);
-    references.set(first, await computeReference(first, opts.seed, opts.limits));
-  }
   await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
+  writeIdentities(out, batch, dirs, results);
   return results;
+}
+
+/** identities.csv: which zip entry or file each submission came from and where its results are. */
+function writeIdentities(out: string, batch: readonly BatchFile[], dirs: readonly string[], results: readonly GradeResult[]): void {
+  const rows = batch.map((b, i) => [results[i]?.submission ?? path.basename(b.file), b.source, path.basename(dirs[i])].map(csvCell).join(","));
+  writeAtomic(path.join(out, "identities.csv"), [["submission", "source", "results folder"].map(csvCell).join(","), ...rows].join("\n") + "\n");
+}
+
+/** Writes the class files (gradebook, summary, score chart, written answers); each is tried on its own. */
+export function writeClassFiles(out: string, results: readonly GradeResult[], manual: Record<string, Record<string, number>> = {}): string[] {
+  const failed: string[] = [];
+  const attempt = (what: string, write: () => void) => {
+    try {
+      write();
+    } catch (e) {
+      failed.push(`${what}: ${(e as Error).message}`);
+    }
+  };
+  const all = results.filter(Boolean);
+  attempt("gradebook.csv", () => writeAtomic(path.join(out, "gradebook.csv"), gradebookCsv(all, manual)));
+  attempt("summary.md", () => writeAtomic(path.join(out, "summary.md"), summaryMarkdown(all)));
+  attempt("distribution.svg", () => writeAtomic(path.join(out, "distribution.svg"), scoreDistributionSvg(all)));
+  const byQuestion: Record<string, string[]> = {};
+  // Each answer sits in a fenced block it cannot close, under a heading of the grader's own text.
+  for (const r of all) for (const [q, text] of Object.entries(r.written ?? {})) (byQuestion[q] ??= []).push(`## Submission: ${markdownInline(r.submission, 200)}\n\n${markdownBlock(String(text))}\n`);
+  for (const [q, answers] of Object.entries(byQuestion)) attempt(`written/${q}.md`, () => writeAtomic(path.join(out, "written", `${capBytes(safeComponent(q))}.md`), `# Written answers to question ${markdownInline(q)}\n\n${answers.join("\n")}`));
+  return failed;
+}
+
+/** The notebooks of a folder, links and special files included (they are refused one by one, with a reason). */
+function folderNotebooks(folder: string): string[] {
+  return fs.readdirSync(folder).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(folder, f));
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const target = args.find((a, i) => !a.startsWith("--") && !["--out", "--jobs", "--seed", "--manual", "--solution", "--cell-seconds", "--probe-seconds", "--submission-seconds"].includes(args[i - 1]));
+  const valued = ["--out", "--jobs", "--seed", "--manual", "--solution", "--homework", "--cell-seconds", "--probe-seconds", "--submission-seconds"];
+  const target = args.find((a, i) => !a.startsWith("--") && !valued.includes(args[i - 1]));
   if (!target) {
-    console.error("usage: npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--jobs N] [--force] [--seed N] [--manual scores.csv] [--solution FILE]");
+    console.error("usage: npm run grade -- SUBMISSION.ipynb | FOLDER | SUBMISSIONS.zip [--out DIR] [--homework hwN] [--jobs N] [--force] [--seed N] [--manual scores.csv] [--solution FILE]");
     process.exit(2);
   }
   if (!fs.existsSync(target)) {
     console.error(`${target} does not exist`);
     process.exit(2);
   }
+  // The references: the course's solutions, or one solution file the staff names.
+  let known = knownHomeworks(path.join(ROOT, "solutions"));
+  let homework = option(args, "--homework");
+  const solutionOption = option(args, "--solution");
+  if (solutionOption) {
+    const file = path.resolve(solutionOption);
+    homework = homeworkSpec(readNotebook(file)).name;
+    known = new Map([[homework, file]]);
+  } else if (homework && !known.has(homework)) {
+    console.error(`--homework ${homework}: there is no solutions/${homework}.ipynb (known: ${[...known.keys()].join(", ") || "none"})`);
+    process.exit(2);
+  }
   const isZip = target.toLowerCase().endsWith(".zip");
   const isFolder = fs.statSync(target).isDirectory();
   const out = path.resolve(option(args, "--out") ?? (isZip ? target.replace(/\.zip$/i, "-grades") : path.join(isFolder ? target : path.dirname(target), "grades")));
   fs.mkdirSync(out, { recursive: true });
-  let folder = isFolder ? target : null;
+  let batch: BatchFile[];
   if (isZip) {
     // Unpacked next to the results, so a re-run finds the same files and skips what it graded.
-    folder = path.join(out, "submissions");
-    for (const e of extractNotebooks(target, folder)) if (e.skipped) console.warn(`not graded: ${e.entry} in ${path.basename(target)}: ${e.skipped}`);
+    const folder = path.join(out, "submissions");
+    const report = extractNotebooks(target, folder);
+    for (const e of report) if (e.skipped) console.warn(`not graded: ${JSON.stringify(e.entry)} in ${path.basename(target)}: ${e.skipped}`);
+    batch = report.filter((e) => e.file).map((e) => ({ file: e.file as string, source: `${path.basename(target)}: ${e.entry}` })).sort((a, b) => (a.file < b.file ? -1 : 1));
+  } else {
+    batch = (isFolder ? folderNotebooks(target) : [path.resolve(target)]).map((file) => ({ file, source: file }));
   }
   const seedFile = path.join(out, "seed.json");
   const seed = Number(option(args, "--seed") ?? (fs.existsSync(seedFile) ? JSON.parse(fs.readFileSync(seedFile, "utf8")).seed : randomInt(1, 2 ** 31)));
   writeAtomic(seedFile, JSON.stringify({ seed }) + "\n");
-  const from = folder;
-  const files = from
-    ? fs.readdirSync(from).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(from, f))
-    : [target];
-  if (!files.length) console.warn(`no .ipynb files in ${target}`);
+  if (!batch.length) console.warn(`no .ipynb files in ${target}`);
   const jobs = Number(option(args, "--jobs") ?? Math.min(2, os.cpus().length));
-  const solution = option(args, "--solution");
   const limits: SessionLimits = { cellSeconds: Number(option(args, "--cell-seconds") ?? 60), probeSeconds: Number(option(args, "--probe-seconds") ?? 60), submissionSeconds: Number(option(args, "--submission-seconds") ?? 600) };
   console.log(`sandbox: a process per submission, Node's permission model; ${sandboxIsolation().notes.join("; ")}`);
-  const results = await gradeAll(files, out, { jobs, force: args.includes("--force"), seed, solution: solution && path.resolve(solution), limits });
+  const results = await gradeAll(batch, out, { jobs, force: args.includes("--force"), seed, known, homework, limits });
   const manualFile = option(args, "--manual");
   const manual = manualFile ? readManualScores(manualFile) : {};
-  writeAtomic(path.join(out, "gradebook.csv"), gradebookCsv(results, manual));
-  writeAtomic(path.join(out, "summary.md"), summaryMarkdown(results));
-  writeAtomic(path.join(out, "distribution.svg"), scoreDistributionSvg(results));
-  const byQuestion: Record<string, string[]> = {};
-  for (const r of results) for (const [q, text] of Object.entries(r.written)) (byQuestion[q] ??= []).push(`## ${r.submission}\n\n${text}\n`);
-  for (const [q, answers] of Object.entries(byQuestion)) writeAtomic(path.join(out, "written", `${q}.md`), `# Written answers to question ${q}\n\n${answers.join("\n")}`);
+  const failed = writeClassFiles(out, results, manual);
+  for (const f of failed) console.error(`could not write ${f}`);
   console.log(`\n${results.length} submission(s) graded; gradebook: ${path.join(out, "gradebook.csv")}`);
+  if (failed.length) process.exit(1);
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -10,25 +10,42 @@
 import { randomInt } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { computeReference, gradeSubmission } from "../lib/grading/grade";
+import { computeReference, gradeSubmission, knownHomeworks } from "../lib/grading/grade";
 import { gradescopeJson, writeAtomic } from "../lib/grading/results";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The notebooks under `dir`, at any depth (Gradescope keeps the uploaded folder structure). */
-function notebooksUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".ipynb") && !f.split(path.sep).includes(".ipynb_checkpoints"))
-    .sort()
-    .map((f) => path.join(dir, f));
+/**
+ * The notebooks under `dir`, at any depth (Gradescope keeps the uploaded folder structure), walked
+ * with lstat: links are never followed, and a notebook that is a link or not a regular file is
+ * listed apart, to be refused with a reason.
+ */
+function notebooksUnder(dir: string): { files: string[]; refused: Array<{ file: string; why: string }> } {
+  const files: string[] = [];
+  const refused: Array<{ file: string; why: string }> = [];
+  const walk = (d: string) => {
+    for (const name of fs.readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      const st = fs.lstatSync(p);
+      if (st.isDirectory()) {
+        if (name !== ".ipynb_checkpoints") walk(p);
+      } else if (name.endsWith(".ipynb")) {
+        if (st.isFile()) files.push(p);
+        else refused.push({ file: p, why: st.isSymbolicLink() ? "a symbolic link" : "not a regular file" });
+      }
+    }
+  };
+  if (fs.existsSync(dir) && fs.lstatSync(dir).isDirectory()) walk(dir);
+  return { files, refused };
 }
 
-/** The uploaded notebook to grade: the one named HOMEWORK.ipynb, else the only notebook. */
+/** The uploaded notebook to grade: the one named HOMEWORK.ipynb, else the only notebook; links are refused. */
 export function pickSubmission(dir: string, homework: string): { file?: string; reason?: string } {
-  const all = notebooksUnder(dir);
+  const { files: all, refused } = notebooksUnder(dir);
   const named = all.filter((f) => path.basename(f) === `${homework}.ipynb`);
   if (named.length >= 1) return { file: named[0] };
+  const link = refused.find((r) => path.basename(r.file) === `${homework}.ipynb`) ?? (all.length ? undefined : refused[0]);
+  if (link) return { reason: `The uploaded ${path.basename(link.file)} is ${link.why}, not a notebook file: upload the notebook itself.` };
   if (all.length === 1) return { file: all[0] };
   if (!all.length) return { reason: `No notebook was uploaded: submit your ${homework}.ipynb.` };
   return { reason: `Several notebooks were uploaded (${all.map((f) => path.basename(f)).join(", ")}) and none is named ${homework}.ipynb: upload just that one.` };
@@ -39,14 +56,22 @@ function writeUngraded(base: string, reason: string): void {
   writeAtomic(path.join(base, "results", "results.json"), JSON.stringify({ score: 0, output: reason, output_format: "text", visibility: "visible", tests: [] }, null, 2));
 }
 
+/** What a student sees when grading itself broke (not the submission). */
+const brokeMessage = (e: unknown) => `The autograder failed before it could finish grading this submission; please tell the course staff. (${e instanceof Error ? e.message : String(e)})`;
+
 async function main(): Promise<void> {
   const [homework, base = "/autograder"] = process.argv.slice(2);
   if (!homework) {
     console.error("usage: node --import tsx scripts/run-autograder.ts HOMEWORK [ROOT]");
     process.exit(2);
   }
+  // Written first and replaced at the end: whatever stops the grader half way (a crash in Node's own
+  // code, a kill), Gradescope finds a results.json with a reason rather than none.
+  writeUngraded(base, brokeMessage(new Error("grading did not finish")));
   const results = path.join(base, "results", "results.json");
-  const solution = path.join(ROOT, "solutions", `${homework}.ipynb`);
+  // The homework comes from the autograder's own command line and must be one the course ships.
+  const solution = knownHomeworks(path.join(ROOT, "solutions")).get(homework);
+  if (!solution) throw new Error(`the autograder was built for "${homework}", which has no solution notebook`);
   const { file, reason } = pickSubmission(path.join(base, "submission"), homework);
   if (!file) {
     writeUngraded(base, reason as string);
@@ -65,12 +90,18 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((e) => {
+  const base = process.argv[3] ?? "/autograder";
+  const fail = (e: unknown) => {
     // Grading itself broke (not the submission): say so, and let the staff see the details.
-    const base = process.argv[3] ?? "/autograder";
-    const message = `The autograder failed before it could grade this submission; please tell the course staff. (${e instanceof Error ? e.message : e})`;
-    writeUngraded(base, message);
-    console.error(e);
-    process.exit(1);
-  });
+    try {
+      writeUngraded(base, brokeMessage(e));
+    } finally {
+      console.error(e);
+      process.exit(1);
+    }
+  };
+  // Errors thrown outside any promise chain (e.g. inside Node's own IPC reader) land here.
+  process.on("uncaughtException", fail);
+  process.on("unhandledRejection", fail);
+  main().catch(fail);
 }

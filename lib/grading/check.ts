@@ -2,8 +2,9 @@
  * Students' self-checks: `const check = mtl.grading.checker("hw1")`, then `await check("1a",
  * oneHotDescriptor)` runs the public cases and says what was expected, what came back, and a hint.
  * The expected values come from the reference solution (hw1.checks.json beside the homework). These
- * checks run in the student's own kernel, so they are a help, not a grade: the grader re-runs them,
- * plus hidden cases, in a separate process and compares outside it.
+ * checks run in the student's own kernel, so they are a help, not a grade: the grader re-runs them for
+ * the feedback, but scores only hidden cases drawn at grading time (never equal to a public input),
+ * in a separate process, and compares outside it.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -45,7 +46,7 @@ export function checker(homework: string, folder = process.cwd()) {
         return false;
       }
     }
-    console.log(`✓ ${question}: ${q.cases.length} public check(s) passed (the grader also runs hidden ones)`);
+    console.log(`✓ ${question}: ${q.cases.length} public check(s) passed; these are a help and earn no points: the points come from hidden cases the grader draws at grading time`);
     return true;
   };
 }

@@ -10,7 +10,7 @@ import * as path from "path";
 import { makeHomework } from "./authoring";
 import { difference } from "./compare";
 import { drawInputs } from "./inputs";
-import { cellSource, cellsById, kernelProblem, readNotebook, type Cell, type Notebook } from "./notebook";
+import { cellSource, cellsById, kernelProblem, readNotebook, readSubmission, type Cell, type Notebook } from "./notebook";
 import { GradingSession, type SessionLimits } from "./session";
 import { homeworkSpec, publicSeed, type HomeworkSpec, type QuestionSpec } from "./spec";
 
@@ -91,11 +91,22 @@ async function runCells(session: GradingSession, cells: Cell[]): Promise<string[
   return failures;
 }
 
-/** The inputs of a question: public (fixed seeds) and hidden (the grading seed). */
-function questionInputs(q: QuestionSpec, seed: number): Array<{ args: unknown[]; hidden: boolean }> {
+/** Hidden inputs drawn per wanted case before giving up on finding ones unlike the public inputs. */
+const DRAWS_PER_HIDDEN = 20;
+
+/**
+ * The inputs of a question: public (fixed seeds, shipped with their expected values in
+ * hwN.checks.json) and hidden (drawn from the grading seed). A hidden draw equal to a public input
+ * is dropped and drawn again, so that no scored input can be looked up in the public checks.
+ */
+export function questionInputs(q: QuestionSpec, seed: number): Array<{ args: unknown[]; hidden: boolean }> {
   if (!q.fn || !q.inputs) return [];
   const pub = Array.from({ length: q.public ?? 1 }, (_, k) => ({ args: drawInputs(q.inputs as string, 1, publicSeed(q.id, k))[0], hidden: false }));
-  const hid = drawInputs(q.inputs, q.hidden ?? 2, seed + [...q.id].reduce((s, c) => s + c.charCodeAt(0), 0)).map((args) => ({ args, hidden: true }));
+  const published = new Set(pub.map((c) => JSON.stringify(c.args)));
+  const want = Math.max(1, q.hidden ?? 2);
+  const pool = drawInputs(q.inputs, want * DRAWS_PER_HIDDEN, seed + [...q.id].reduce((s, c) => s + c.charCodeAt(0), 0));
+  const hid = pool.filter((args) => !published.has(JSON.stringify(args))).slice(0, want).map((args) => ({ args, hidden: true }));
+  if (!hid.length) throw new Error(`question ${q.id}: the generator "${q.inputs}" draws only the public inputs, so nothing could be scored`);
   return [...pub, ...hid];
 }
 
@@ -123,14 +134,102 @@ export async function computeReference(solutionFile: string, seed: number, limit
   }
 }
 
+/**
+ * The homeworks the course ships, by name, from the instructor's folder of solutions
+ * (`hwN.ipynb`). The only place a solution path comes from: a submission can pick among these
+ * names, never name a file.
+ */
+export function knownHomeworks(solutionsDir: string): Map<string, string> {
+  const known = new Map<string, string>();
+  if (!fs.existsSync(solutionsDir)) return known;
+  for (const f of fs.readdirSync(solutionsDir).sort()) {
+    const m = f.match(/^(hw\d+)\.ipynb$/);
+    if (m) known.set(m[1], path.join(solutionsDir, f));
+  }
+  return known;
+}
+
+/** Which known homework a submission is, and how that was decided; or why it cannot be told. */
+export type Identification = { name: string; how: string } | { name?: undefined; reason: string };
+
+/**
+ * Which of the `known` homeworks a submission is: the name in its metadata or its file name when
+ * that is a known homework; else the homework whose locked cells (the given text) it shares most;
+ * else the only homework there is. A name that is not in `known` is never used, so a submission
+ * cannot choose its own reference or points.
+ */
+export function identifyHomework(nb: Notebook | null, fileName: string, known: ReadonlyMap<string, string>): Identification {
+  const names = [...known.keys()];
+  const claimed = (nb?.metadata?.mtl as { homework?: { name?: unknown } } | undefined)?.homework?.name;
+  if (typeof claimed === "string" && known.has(claimed)) return { name: claimed, how: "named in its metadata" };
+  const fromFile = fileName.match(/hw\d+/gi)?.map((m) => m.toLowerCase()).find((m) => known.has(m));
+  if (fromFile) return { name: fromFile, how: "from its file name" };
+  if (nb && names.length > 1) {
+    const shared = names.map((name) => {
+      let locked: Set<string>;
+      try {
+        locked = new Set(makeHomework(readNotebook(known.get(name) as string)).cells.filter((c) => c.metadata?.mtl?.role === "locked").map(cellSource));
+      } catch {
+        locked = new Set();
+      }
+      return { name, n: nb.cells.filter((c) => locked.has(cellSource(c))).length };
+    }).sort((a, b) => b.n - a.n);
+    if (shared[0].n > 0 && shared[0].n > shared[1].n) return { name: shared[0].name, how: `from its content (${shared[0].n} of its cells are ${shared[0].name}'s)` };
+  }
+  if (names.length === 1) return { name: names[0], how: "the only homework" };
+  const what = typeof claimed === "string" ? `its metadata names "${claimed}", which is not one of the course's homeworks (${names.join(", ")})` : "neither its metadata nor its file name names a homework";
+  return { reason: `Cannot tell which homework this notebook is: ${what}, and its cells match none of them. Keep the homework's file name (e.g. hw1.ipynb) or ask the course staff to grade it with --homework.` };
+}
+
 /** Copies <name>.checks.json next to the graded notebook so check cells behave as for students. */
 function copyChecks(solutionFile: string, spec: HomeworkSpec, scratch: string): void {
   const checks = path.join(path.dirname(solutionFile), "..", "homework", `${spec.name}.checks.json`);
   if (fs.existsSync(checks)) fs.copyFileSync(checks, path.join(scratch, `${spec.name}.checks.json`));
 }
 
-/** Grades one submission file; never throws: every failure becomes part of the result. */
+/**
+ * A result for a submission that could not be graded, with the reason; every question of `spec`
+ * (when known) scores 0 and says why.
+ */
+export function ungradedResult(submission: string, spec: HomeworkSpec | null, why: string, seconds = 0): GradeResult {
+  const auto = spec ? spec.questions.filter((q) => !q.written) : [];
+  return {
+    submission,
+    homework: spec?.name ?? "unknown homework",
+    score: 0,
+    maxScore: auto.reduce((s, q) => s + q.points, 0),
+    tests: auto.map((q) => ({ name: `${q.id} (${q.fn})`, score: 0, max_score: q.points, status: "failed", output: `Not graded: ${why}`, visibility: "visible" })),
+    problems: [why],
+    written: {},
+    seconds,
+  };
+}
+
+/** The specification of a solution file, or null when it cannot be read. */
+function specOrNull(solutionFile: string): HomeworkSpec | null {
+  try {
+    return homeworkSpec(readNotebook(solutionFile));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Grades one submission file; never throws: every failure, the grader's own included, becomes part
+ * of the result, with a reason.
+ */
 export async function gradeSubmission(file: string, options: GradeOptions): Promise<GradeResult> {
+  const started = Date.now();
+  try {
+    return await gradeFile(file, options);
+  } catch (e) {
+    const why = `The grader failed on this submission (not a fault of the submission; the course staff can regrade it): ${(e as Error)?.message ?? String(e)}`;
+    return ungradedResult(path.basename(file), specOrNull(options.solution), why, (Date.now() - started) / 1000);
+  }
+}
+
+/** gradeSubmission's work; may throw on the grader's own faults. */
+async function gradeFile(file: string, options: GradeOptions): Promise<GradeResult> {
   const started = Date.now();
   const solution = readNotebook(options.solution);
   const spec = homeworkSpec(solution);
@@ -145,7 +244,8 @@ export async function gradeSubmission(file: string, options: GradeOptions): Prom
   };
   let submission: Notebook;
   try {
-    submission = readNotebook(file);
+    // Links and special files are refused: a link to the solution must not grade as the solution.
+    submission = readSubmission(file);
   } catch (e) {
     return failAll((e as Error).message);
   }
@@ -165,9 +265,12 @@ export async function gradeSubmission(file: string, options: GradeOptions): Prom
     for (const q of auto) {
       const cases = reference[q.id] ?? [];
       const lines: string[] = [];
-      let passed = 0;
+      let hiddenPassed = 0;
+      const hiddenCount = cases.filter((c) => c.hidden).length;
       for (const [k, c] of cases.entries()) {
-        const label = c.hidden ? `hidden case ${k + 1}` : `public case ${k + 1}`;
+        // Public cases are the ones in hwN.checks.json: shown as help, never scored (their expected
+        // values are published, so an answer could look them up).
+        const label = c.hidden ? `hidden case ${k + 1}` : `public case ${k + 1} (help only, no points)`;
         const late = session.outOfTime();
         if (late) {
           lines.push(`✗ ${label} and the rest: not run, ${late}`);
@@ -181,13 +284,14 @@ export async function gradeSubmission(file: string, options: GradeOptions): Prom
         const diff = difference(r.value, c.expected, q.tolerance);
         if (diff) lines.push(c.hidden ? `✗ ${label}: wrong result` : `✗ ${label}: ${diff}`);
         else {
-          passed++;
+          if (c.hidden) hiddenPassed++;
           lines.push(`✓ ${label}`);
         }
       }
-      const score = cases.length ? Math.round((q.points * passed * 100) / cases.length) / 100 : 0;
-      const hint = passed < cases.length && q.hint ? `\nHint: ${q.hint}` : "";
-      result.tests.push({ name: `${q.id} (${q.fn})`, score, max_score: q.points, status: passed === cases.length && cases.length > 0 ? "passed" : "failed", output: lines.join("\n") + hint, visibility: "visible" });
+      const score = hiddenCount ? Math.round((q.points * hiddenPassed * 100) / hiddenCount) / 100 : 0;
+      const hint = hiddenPassed < hiddenCount && q.hint ? `\nHint: ${q.hint}` : "";
+      const rule = `\nPoints come from the ${hiddenCount} hidden case(s), drawn at grading time: ${hiddenPassed} passed.`;
+      result.tests.push({ name: `${q.id} (${q.fn})`, score, max_score: q.points, status: hiddenPassed === hiddenCount && hiddenCount > 0 ? "passed" : "failed", output: lines.join("\n") + rule + hint, visibility: "visible" });
     }
     if (runNote) result.problems.push(runNote.trim());
     const late = session.outOfTime();

@@ -52,7 +52,65 @@ export function parseNotebook(text: string, name = "the notebook"): Notebook {
   if (typeof n !== "object" || n === null) throw new Error(`${name} is not a notebook (expected a JSON object)`);
   if (n.nbformat !== 4) throw new Error(`${name} uses nbformat ${n.nbformat ?? "(missing)"}; the course needs nbformat 4 (open and save it in JupyterLab to convert it)`);
   if (!Array.isArray(n.cells)) throw new Error(`${name} has no list of cells`);
+  if (n.metadata !== undefined && (typeof n.metadata !== "object" || n.metadata === null || Array.isArray(n.metadata))) throw new Error(`${name} has notebook metadata that is not an object`);
+  // Every cell is checked here, so that no later step meets a null or a number where a cell belongs.
+  n.cells.forEach((c, i) => {
+    const why = cellShapeProblem(c);
+    if (why) throw new Error(`${name}: cell ${i + 1} ${why}; the notebook was edited outside Jupyter (re-download it from JupyterLab with File ▸ Download)`);
+  });
   return { nbformat: 4, nbformat_minor: n.nbformat_minor ?? 5, metadata: (n.metadata as Record<string, unknown>) ?? {}, cells: n.cells as Cell[] };
+}
+
+/** Why a parsed value cannot be a notebook cell, or null when it can. */
+function cellShapeProblem(c: unknown): string | null {
+  if (typeof c !== "object" || c === null || Array.isArray(c)) return `is ${c === null ? "null" : Array.isArray(c) ? "a list" : `a ${typeof c}`}, not a cell`;
+  const cell = c as Record<string, unknown>;
+  if (!["code", "markdown", "raw"].includes(cell.cell_type as string)) return "has no valid cell_type";
+  const src = cell.source;
+  if (!(typeof src === "string" || (Array.isArray(src) && src.every((l) => typeof l === "string")))) return "has a source that is not text";
+  if (cell.metadata !== undefined && (typeof cell.metadata !== "object" || cell.metadata === null || Array.isArray(cell.metadata))) return "has metadata that is not an object";
+  const mtl = (cell.metadata as Record<string, unknown> | undefined)?.mtl;
+  if (mtl !== undefined && (typeof mtl !== "object" || mtl === null || typeof (mtl as { id?: unknown }).id !== "string")) return "has kit metadata (metadata.mtl) without a text id";
+  return null;
+}
+
+/** Largest submitted notebook the grader reads. */
+export const MAX_SUBMISSION_BYTES = 50e6;
+
+/**
+ * The text of a submitted file, read without following a symbolic link: the last path component is
+ * opened with O_NOFOLLOW and the open file must be a regular file (not a link, folder, FIFO or
+ * device), so a link to the solutions or to /dev/zero is refused, and nothing can swap the file
+ * between the check and the read.
+ */
+export function readSubmissionText(file: string, maxBytes = MAX_SUBMISSION_BYTES): string {
+  let lst: fs.Stats;
+  try {
+    lst = fs.lstatSync(file);
+  } catch {
+    throw new Error(`${file} does not exist`);
+  }
+  if (lst.isSymbolicLink()) throw new Error(`${file} is a symbolic link, not a notebook file; upload the notebook itself`);
+  if (!lst.isFile()) throw new Error(`${file} is not a regular file`);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    throw new Error(`${file} cannot be opened as a regular file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+    if (st.size > maxBytes) throw new Error(`${file} is ${(st.size / 1e6).toFixed(0)} MB, over the ${(maxBytes / 1e6).toFixed(0)} MB limit for a notebook`);
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads and parses a submitted notebook (see readSubmissionText: links and special files are refused). */
+export function readSubmission(file: string): Notebook {
+  return parseNotebook(readSubmissionText(file), file.split(/[\\/]/).pop());
 }
 
 /** Reads and parses a notebook file. */

@@ -8,6 +8,35 @@ import type { GradeResult } from "./grade";
 
 const clean = (s: string, max = 8000) => (s.length > max ? s.slice(0, max) + "\n[truncated]" : s);
 
+/**
+ * Student text made plain: control characters (a carriage return that rewinds a terminal line,
+ * escape sequences, NULs) become visible escapes; newlines and tabs stay.
+ */
+export function plainText(s: string): string {
+  return String(s).replace(/\r\n/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Student text as one inline run of Markdown: on one line, with HTML and every character Markdown
+ * gives a meaning to escaped, so it can open no heading, table cell, link, fence or tag.
+ */
+export function markdownInline(s: string, max = 500): string {
+  const one = plainText(s).replace(/\s*\n\s*/g, " ⏎ ");
+  const cut = one.length > max ? one.slice(0, max) + "…" : one;
+  return cut.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}\[\]()#!|~]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Student text as a fenced Markdown block that the text cannot close: the fence is longer than any
+ * run of backticks inside it, and a fenced block renders no HTML or headings.
+ */
+export function markdownBlock(s: string): string {
+  const text = plainText(s);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text}\n${fence}`;
+}
+
 /** The results.json object of Gradescope's autograder specification. */
 export function gradescopeJson(r: GradeResult): object {
   const score = Math.min(r.maxScore, Math.max(0, Number.isFinite(r.score) ? r.score : 0));
@@ -31,25 +60,54 @@ export function writeAtomic(file: string, text: string): void {
   fs.renameSync(tmp, file);
 }
 
-/** Feedback a student can read. */
+/**
+ * Feedback a student can read. Everything that can carry student text (problems, which quote cell
+ * output and error messages; each test's output) sits in fenced blocks it cannot close; headings
+ * hold only the grader's own text.
+ */
 export function feedbackMarkdown(r: GradeResult): string {
-  const lines = [`# ${r.homework}: ${r.score} / ${r.maxScore} points (autograded)`, ""];
-  if (r.problems.length) lines.push("## Problems with the submission", "", ...r.problems.map((p) => `- ${p.replace(/\n/g, "\n  ")}`), "");
+  const lines = [`# ${markdownInline(r.homework)}: ${r.score} / ${r.maxScore} points (autograded)`, ""];
+  if (r.problems.length) lines.push("## Problems with the submission", "", markdownBlock(clean(r.problems.join("\n\n"))), "");
   lines.push("## Questions", "");
-  for (const t of r.tests) lines.push(`### ${t.name}: ${t.score} / ${t.max_score}`, "", "```", t.output, "```", "");
+  for (const t of r.tests) lines.push(`### ${markdownInline(t.name)}: ${t.score} / ${t.max_score}`, "", markdownBlock(clean(t.output)), "");
   if (Object.keys(r.written).length) lines.push("Written answers are graded by the course staff.", "");
   return lines.join("\n");
 }
 
-/** Writes results.json, feedback.md and written.json for one submission under `dir`. */
+/**
+ * Writes feedback.md, written.json, results.json and, last, grade.json for one submission under
+ * `dir`. grade.json is the marker a resumed run trusts ("graded, skip it"), so it is written only
+ * once every other file is in place: a stop at any point leaves either no marker (regraded) or all
+ * files.
+ */
 export function writeResult(dir: string, r: GradeResult): void {
   writeAtomic(path.join(dir, "feedback.md"), feedbackMarkdown(r));
   writeAtomic(path.join(dir, "written.json"), JSON.stringify(r.written, null, 2));
-  writeAtomic(path.join(dir, "grade.json"), JSON.stringify(r, null, 2));
   writeAtomic(path.join(dir, "results.json"), JSON.stringify(gradescopeJson(r), null, 2));
+  writeAtomic(path.join(dir, "grade.json"), JSON.stringify(r, null, 2));
 }
 
-const csvCell = (v: string | number) => (typeof v === "number" ? String(v) : `"${v.replace(/"/g, '""')}"`);
+/** A finished result in `dir` that a resumed run may reuse, or null (absent, partial or unreadable). */
+export function readFinishedResult(dir: string): GradeResult | null {
+  try {
+    if (!fs.existsSync(path.join(dir, "results.json"))) return null;
+    const r = JSON.parse(fs.readFileSync(path.join(dir, "grade.json"), "utf8")) as GradeResult;
+    return typeof r.score === "number" && Array.isArray(r.tests) && Array.isArray(r.problems) ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One CSV cell. Text is quoted, and text a spreadsheet would run as a formula (starting with
+ * = + - @, a tab or a carriage return) gets a leading apostrophe, as OWASP advises.
+ */
+export function csvCell(v: string | number): string {
+  if (typeof v === "number") return String(v);
+  const text = plainText(v).replace(/\s*\n\s*/g, " ");
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
 
 /** The gradebook CSV: one row per submission, one column per question, manual scores merged. */
 export function gradebookCsv(results: GradeResult[], manual: Record<string, Record<string, number>> = {}): string {
@@ -82,13 +140,13 @@ const BINS = 10;
 /** A summary table and a text histogram of scores. */
 export function summaryMarkdown(results: GradeResult[]): string {
   if (!results.length) return "No submissions graded.\n";
-  const max = results[0].maxScore;
+  const max = Math.max(...results.map((r) => r.maxScore));
   const scores = results.map((r) => r.score);
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const bins = scoreHistogram(scores, max);
   const lines = [`# Grading summary`, "", `${results.length} submissions, mean ${mean.toFixed(2)} / ${max}, min ${Math.min(...scores)}, max ${Math.max(...scores)}.`, "", "![score distribution](distribution.svg)", "", "| score range | submissions | |", "| --- | ---: | --- |"];
   bins.forEach((n, i) => lines.push(`| ${((i * max) / BINS).toFixed(1)}–${(((i + 1) * max) / BINS).toFixed(1)} | ${n} | ${"█".repeat(Math.min(n, 60))} |`));
-  lines.push("", "| submission | score | problems |", "| --- | ---: | --- |", ...results.map((r) => `| ${r.submission} | ${r.score} | ${r.problems.length ? r.problems.join("; ").replace(/\n/g, " ").slice(0, 120) : ""} |`));
+  lines.push("", "| submission | score | problems |", "| --- | ---: | --- |", ...results.map((r) => `| ${markdownInline(r.submission, 200)} | ${r.score} | ${r.problems.length ? markdownInline(r.problems.join("; "), 120) : ""} |`));
   return lines.join("\n") + "\n";
 }
 
@@ -104,7 +162,7 @@ export function scoreHistogram(scores: readonly number[], max: number): number[]
  * without plotly or a network connection, which suits a grading machine.
  */
 export function scoreDistributionSvg(results: readonly GradeResult[]): string {
-  const max = results[0]?.maxScore ?? 1;
+  const max = results.length ? Math.max(1e-9, ...results.map((r) => r.maxScore)) : 1;
   const counts = scoreHistogram(results.map((r) => r.score), max);
   const [W, H, left, bottom, top] = [520, 260, 40, 40, 30];
   const plotW = W - left - 10;
