@@ -26,7 +26,7 @@ import * as path from "path";
 import { capBytes, extractNotebooks, safeComponent } from "../lib/grading/archive";
 import { computeReference, gradeSubmission, identifyHomework, knownHomeworks, ungradedResult, type GradeOptions, type Identification, type GradeResult, type Reference } from "../lib/grading/grade";
 import { readNotebook, readSubmission, type Notebook } from "../lib/grading/notebook";
-import { csvCell, gradebookCsv, markdownBlock, markdownInline, readFinishedResult, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
+import { csvCell, gradebookCsv, markdownBlock, markdownInline, plainText, readFinishedResult, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
 import { homeworkSpec } from "../lib/grading/spec";
 import { sandboxIsolation, type SessionLimits } from "../lib/grading/session";
 
@@ -137,7 +137,8 @@ export async function gradeAll(batch: readonly BatchFile[], out: string, opts: B
     while (next < batch.length) {
       const i = next++;
       const { file } = batch[i];
-      const submission = path.basename(file);
+      // Printed names are made plain: a file name must not drive the terminal.
+      const submission = plainText(path.basename(file)).replace(/\n/g, "\\n");
       const dir = dirs[i];
       const previous = opts.force ? null : readFinishedResult(dir);
       if (previous) {
@@ -149,7 +150,7 @@ export async function gradeAll(batch: readonly BatchFile[], out: string, opts: B
       try {
         r = await gradeOne(file);
       } catch (e) {
-        r = ungradedResult(submission, null, `The grader failed on this submission (not a fault of the submission; the course staff can regrade it with --force): ${(e as Error)?.message ?? String(e)}`);
+        r = ungradedResult(path.basename(file), null, `The grader failed on this submission (not a fault of the submission; the course staff can regrade it with --force): ${(e as Error)?.message ?? String(e)}`);
       }
       try {
         writeResult(dir, r);

@@ -59,6 +59,9 @@ function writeUngraded(base: string, reason: string): void {
 /** What a student sees when grading itself broke (not the submission). */
 const brokeMessage = (e: unknown) => `The autograder failed before it could finish grading this submission; please tell the course staff. (${e instanceof Error ? e.message : String(e)})`;
 
+/** Set once the final results.json is written: a late error must not replace a finished grade. */
+let finished = false;
+
 async function main(): Promise<void> {
   const [homework, base = "/autograder"] = process.argv.slice(2);
   if (!homework) {
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
   const { file, reason } = pickSubmission(path.join(base, "submission"), homework);
   if (!file) {
     writeUngraded(base, reason as string);
+    finished = true;
     console.log(reason);
     return;
   }
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
   const reference = await computeReference(solution, seed, limits);
   const r = await gradeSubmission(file, { solution, seed, reference, limits });
   writeAtomic(results, JSON.stringify(gradescopeJson(r), null, 2));
+  finished = true;
   console.log(`${r.submission}: ${r.score} / ${r.maxScore}`);
 }
 
@@ -94,7 +99,7 @@ if (require.main === module) {
   const fail = (e: unknown) => {
     // Grading itself broke (not the submission): say so, and let the staff see the details.
     try {
-      writeUngraded(base, brokeMessage(e));
+      if (!finished) writeUngraded(base, brokeMessage(e));
     } finally {
       console.error(e);
       process.exit(1);
