@@ -22,6 +22,13 @@ export interface GradNormConfig {
   alpha?: number;
   /** Adam learning rate of the weights' logits s (w = T · softmax(s)). Default 0.025. */
   learningRate?: number;
+  /**
+   * Steps whose losses are averaged into L_i(0). Default 1: the first step's batch loss, the
+   * paper's L(0). One batch of 64 misjudges a task's initial loss by about 10–14% (sd), which
+   * biases r_i^α for the whole run; with k > 1 the weights stay at 1 for the first k steps (as
+   * LibMTL trains its first epoch with equal weights) and L_i(0) is the mean of their losses.
+   */
+  initialLossSteps?: number;
 }
 
 /**
@@ -93,11 +100,15 @@ export function gradNormStep(state: GradNormState, gradNorms: readonly number[],
 export function gradNorm(numTasks: number, config: GradNormConfig = {}): GradientWeighting {
   const alpha = config.alpha ?? 1.5;
   const lr = config.learningRate ?? 0.025;
+  const warmup = config.initialLossSteps ?? 1;
+  if (!(Number.isInteger(warmup) && warmup >= 1)) throw new Error(`gradNorm: initialLossSteps must be a positive integer, got ${warmup}`);
   let state = gradNormInitialState(numTasks);
-  const initial: (number | null)[] = new Array(numTasks).fill(null);
+  // Per task: the sum and count of its first `warmup` losses; L_i(0) is their mean.
+  const sums = new Array(numTasks).fill(0);
+  const counts = new Array(numTasks).fill(0);
   return {
     kind: "gradient",
-    name: `GradNorm (α = ${alpha})`,
+    name: `GradNorm (α = ${alpha}${warmup > 1 ? `, L(0) over ${warmup} steps` : ""})`,
     combineGradients(taskGrads, lossValues, ctx) {
       const tasks = ctx.tasks;
       const last = ctx.model.lastSharedVariables;
@@ -106,11 +117,17 @@ export function gradNorm(numTasks: number, config: GradNormConfig = {}): Gradien
       if (tasks.length < 2) throw new Error("GradNorm compares the tasks of one step, but this step trains a single task: train all tasks per step (taskSampling \"all\") or set tasksPerStep ≥ 2");
       const w = gradNormWeights(state.logits);
       const update = sumGradients(taskGrads, tasks.map((t) => w[t]));
+      let warming = false;
       tasks.forEach((t, k) => {
-        if (initial[t] === null) initial[t] = Math.max(lossValues[k], 1e-12);
+        if (counts[t] < warmup) {
+          sums[t] += lossValues[k];
+          counts[t] += 1;
+          warming ||= counts[t] < warmup;
+        }
       });
+      if (warming) return update;
       const norms = taskGrads.map((g) => norm(flattenGradients(g, last)));
-      const ratios = tasks.map((t, k) => lossValues[k] / (initial[t] as number));
+      const ratios = tasks.map((t, k) => lossValues[k] / Math.max(sums[t] / counts[t], 1e-12));
       state = gradNormStep(state, norms, ratios, alpha, lr, tasks);
       return update;
     },

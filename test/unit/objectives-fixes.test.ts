@@ -4,6 +4,7 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
 import * as o from "../../lib/objectives";
@@ -93,4 +94,31 @@ test("GradNorm's weights settle instead of flipping every step on notebook 03's 
   // And they still find the scale problem: the ×10 task ends down-weighted.
   const last = history.steps[history.steps.length - 1].weights;
   assert.ok(last[1] < 0.5 * last[0], `final weights ${last}`);
+});
+
+test("GradNorm with initialLossSteps k: weights stay 1 for k steps, then L_i(0) is the mean of the first k losses", () => {
+  const m = tinyModel({ inputDim: 2, hidden: 3, numTasks: 2, seed: 4 });
+  const W = m.lastSharedVariables[0];
+  const rng = new Rng(8);
+  const losses = [[2, 40], [1.6, 35], [1.5, 33], [1.2, 30], [1.0, 29]];
+  const grads = losses.map(() => [0, 1].map((t) => Array.from(rng.normals(W.size, 0, t ? 5 : 1))));
+  const gn = o.gradNorm(2, { initialLossSteps: 3 });
+  const seen: number[][] = [];
+  losses.forEach((values, step) => {
+    tf.tidy(() => {
+      gn.combineGradients(grads[step].map((g) => ({ [W.name]: tf.tensor(g, W.shape) })), values, ctx(m, [0, 1], step));
+    });
+    seen.push(gn.weights());
+  });
+  assert.deepEqual(seen[0], [1, 1]);
+  assert.deepEqual(seen[1], [1, 1]);
+  // The first move, at step 2, uses L(0) = mean of steps 0..2 and ratios of step 2.
+  const L0 = [0, 1].map((t) => (losses[0][t] + losses[1][t] + losses[2][t]) / 3);
+  const n = (step: number) => grads[step].map((g) => Math.hypot(...g));
+  let state = o.gradNormStep(o.gradNormInitialState(2), n(2), [0, 1].map((t) => losses[2][t] / L0[t]), 1.5, 0.025);
+  o.gradNormWeights(state.logits).forEach((w, i) => assert.ok(Math.abs(w - seen[2][i]) < 1e-9, `step 2, w_${i}: ${seen[2][i]} vs ${w}`));
+  state = o.gradNormStep(state, n(3), [0, 1].map((t) => losses[3][t] / L0[t]), 1.5, 0.025);
+  o.gradNormWeights(state.logits).forEach((w, i) => assert.ok(Math.abs(w - seen[3][i]) < 1e-9, `step 3, w_${i}: ${seen[3][i]} vs ${w}`));
+  assert.throws(() => o.gradNorm(2, { initialLossSteps: 0 }), /positive integer/);
+  m.dispose();
 });
