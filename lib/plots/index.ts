@@ -1,4 +1,5 @@
-/** Barrel of lib/plots: figure types, showing figures, and the course's standard charts. */
+/** Barrel of lib/plots: figure types, showing figures, the course's standard charts and image rows. */
 export * from "./figure";
 export * from "./show";
 export * from "./charts";
+export * from "./images";

@@ -1,6 +1,10 @@
 /**
  * The sinusoid regression family: task i is y = A_i sin(x + φ_i) + noise, with amplitude and phase
- * drawn per task (the family CS330 uses for multi-task and meta-learning regression).
+ * drawn per task. It is the regression benchmark of MAML (Finn, Abbeel & Levine, "Model-Agnostic
+ * Meta-Learning for Fast Adaptation of Deep Networks", ICML 2017, §5.1), which CS330 reuses for
+ * multi-task and meta-learning regression. MAML draws A ~ U[0.1, 5], φ ~ U[0, π], x ~ U[−5, 5]
+ * with noise-free labels; our defaults keep its phase and input ranges but draw A ~ U[0.5, 3] and
+ * add Gaussian label noise (sd 0.1), so a perfect model's test MSE is about 0.01.
  */
 import { Rng } from "../random";
 import { dataset, oneHot, type Task, type TaskFamily } from "./task";
