@@ -24,7 +24,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { capBytes, extractNotebooks, safeComponent } from "../lib/grading/archive";
-import { computeReference, gradeSubmission, identifyHomework, knownHomeworks, ungradedResult, type GradeOptions, type Identification, type GradeResult, type Reference } from "../lib/grading/grade";
+import { computeReference, gradeSubmission, identifyHomework, knownHomeworks, referenceLimits, ungradedResult, type GradeOptions, type Identification, type GradeResult, type Reference } from "../lib/grading/grade";
 import { readNotebook, readSubmission, type Notebook } from "../lib/grading/notebook";
 import { csvCell, gradebookCsv, markdownBlock, markdownInline, plainText, readFinishedResult, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult } from "../lib/grading/results";
 import { homeworkSpec } from "../lib/grading/spec";
@@ -95,7 +95,7 @@ export async function gradeAll(batch: readonly BatchFile[], out: string, opts: B
   const references = new Map<string, Promise<Reference>>();
   const referenceOf = (name: string, solution: string) => {
     if (!references.has(name)) {
-      const p = runReference(solution, opts.seed, opts.limits);
+      const p = runReference(solution, opts.seed, referenceLimits(opts.limits));
       p.catch(() => undefined);
       references.set(name, p);
     }

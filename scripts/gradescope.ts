@@ -33,13 +33,21 @@ fi
 npm ci --no-audit --no-fund
 `;
 
-const runAutograder = (homework: string) => `#!/usr/bin/env bash
+/** The `run_autograder` script of `homework`. */
+export const runAutograder = (homework: string) => `#!/usr/bin/env bash
 # Gradescope runs this for every submission; the result goes to /autograder/results/results.json.
 # GRADESCOPE_ROOT points it at a copy of Gradescope's directory layout (used by the course's tests).
 set -uo pipefail
 root="\${GRADESCOPE_ROOT:-/autograder}"
 cd "$root/source"
-exec node --import tsx scripts/run-autograder.ts ${homework} "$root"
+node --import tsx scripts/run-autograder.ts ${homework} "$root"
+status=$?
+# The grader writes a results.json itself, also when it fails; this covers a Node that cannot start.
+if [ ! -s "$root/results/results.json" ]; then
+  mkdir -p "$root/results"
+  echo '{"score": 0, "output": "The autograder could not start; please tell the course staff.", "output_format": "text", "visibility": "visible", "tests": []}' > "$root/results/results.json"
+fi
+exit $status
 `;
 
 /** Writes the autograder zip for `homework` to `out` and returns the paths it holds. */

@@ -10,7 +10,8 @@
 import { randomInt } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { computeReference, gradeSubmission, knownHomeworks } from "../lib/grading/grade";
+// Only what writing a results.json needs is loaded up front; the grading modules are loaded once a
+// results.json with a reason is in place, so that even a failure to load them leaves one.
 import { gradescopeJson, writeAtomic } from "../lib/grading/results";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   // code, a kill), Gradescope finds a results.json with a reason rather than none.
   writeUngraded(base, brokeMessage(new Error("grading did not finish")));
   const results = path.join(base, "results", "results.json");
+  const { computeReference, gradeSubmission, knownHomeworks } = await import("../lib/grading/grade");
   // The homework comes from the autograder's own command line and must be one the course ships.
   const solution = knownHomeworks(path.join(ROOT, "solutions")).get(homework);
   if (!solution) throw new Error(`the autograder was built for "${homework}", which has no solution notebook`);

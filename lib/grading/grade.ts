@@ -110,6 +110,15 @@ export function questionInputs(q: QuestionSpec, seed: number): Array<{ args: unk
   return [...pub, ...hid];
 }
 
+/**
+ * Limits of a reference run: never tighter than the defaults, since tight limits are meant for
+ * students' code, not for the trusted solution, whose failure would leave the whole class ungraded.
+ */
+export function referenceLimits(limits: SessionLimits = {}): SessionLimits {
+  const atLeast = (v: number | undefined, min: number) => Math.max(v ?? min, min);
+  return { ...limits, cellSeconds: atLeast(limits.cellSeconds, 60), probeSeconds: atLeast(limits.probeSeconds, 60), submissionSeconds: atLeast(limits.submissionSeconds, 600) };
+}
+
 /** Runs the solution once and records its outputs on every question's inputs. */
 export async function computeReference(solutionFile: string, seed: number, limits: SessionLimits = {}): Promise<Reference> {
   const solution = readNotebook(solutionFile);
@@ -252,7 +261,7 @@ async function gradeFile(file: string, options: GradeOptions): Promise<GradeResu
   if (!submission.cells.length) return failAll("the notebook has no cells");
   const kernel = kernelProblem(submission);
   if (kernel) result.problems.push(kernel);
-  const reference = options.reference ?? (await computeReference(options.solution, options.seed, options.limits));
+  const reference = options.reference ?? (await computeReference(options.solution, options.seed, referenceLimits(options.limits)));
   const graded = buildGraded(solution, submission);
   result.problems.push(...graded.problems);
   result.written = graded.written;

@@ -9,6 +9,7 @@ import { spawn, spawnSync, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runAutograder } from "../../scripts/gradescope";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "run-autograder.ts");
@@ -79,4 +80,15 @@ test("a grader stopped half way still leaves a results.json with a reason", asyn
   assert.equal(typeof out.score, "number");
   assert.ok(out.score === 0 || out.score === 16, String(out.score));
   if (out.score === 0) assert.match(out.output, /grading did not finish/);
+});
+
+test("run_autograder leaves a results.json even when Node cannot start the grader", () => {
+  const base = layout({ "hw1.ipynb": "{}" });
+  // An empty source folder: no scripts, no packages.
+  fs.mkdirSync(path.join(base, "source"));
+  fs.writeFileSync(path.join(base, "source", "run_autograder"), runAutograder("hw1"), { mode: 0o755 });
+  const r = spawnSync(path.join(base, "source", "run_autograder"), [], { encoding: "utf8", env: { ...process.env, GRADESCOPE_ROOT: base } });
+  assert.notEqual(r.status, 0);
+  assert.equal(results(base).score, 0);
+  assert.match(results(base).output, /could not start/);
 });
