@@ -244,13 +244,22 @@ async function main(): Promise<void> {
   const jobs = Number(option(args, "--jobs") ?? Math.min(2, os.cpus().length));
   const limits: SessionLimits = { cellSeconds: Number(option(args, "--cell-seconds") ?? 60), probeSeconds: Number(option(args, "--probe-seconds") ?? 60), submissionSeconds: Number(option(args, "--submission-seconds") ?? 600) };
   console.log(`sandbox: a process per submission, Node's permission model; ${sandboxIsolation().notes.join("; ")}`);
+  // An error thrown outside every promise chain (e.g. by Node's own reader of a grading child's
+  // channel fed garbage) would end the batch: it is reported, the submission concerned fails by its
+  // own time limits, and the batch goes on to write every file; the exit status then says so.
+  const stray: string[] = [];
+  process.on("uncaughtException", (e) => {
+    stray.push(e instanceof Error ? e.message : String(e));
+    console.error(`internal error while grading (the batch goes on): ${e instanceof Error ? e.stack : e}`);
+  });
   const results = await gradeAll(batch, out, { jobs, force: args.includes("--force"), seed, known, homework, limits });
   const manualFile = option(args, "--manual");
   const manual = manualFile ? readManualScores(manualFile) : {};
   const failed = writeClassFiles(out, results, manual);
   for (const f of failed) console.error(`could not write ${f}`);
   console.log(`\n${results.length} submission(s) graded; gradebook: ${path.join(out, "gradebook.csv")}`);
-  if (failed.length) process.exit(1);
+  if (stray.length) console.error(`${stray.length} internal error(s) during grading; see above`);
+  if (failed.length || stray.length) process.exit(1);
 }
 
 if (require.main === module) {
