@@ -317,7 +317,7 @@ function describeRecommender(m: Recommender): ModelGraph {
     const name = separate ? `${RECOMMENDER_TASKS[k]} ` : "shared ";
     const row = separate ? k * 1.5 - 0.25 : 0.5;
     const u = b.node({ id: `users${k}`, kind: "block", label: `${name}user table`, detail: `${t.user.vocab} × ${t.user.dim}`, task, variables: [t.user.table], col: 1, row: row - 0.4 });
-    const q = b.node({ id: `items${k}`, kind: "block", label: `${name}item table + bias`, detail: `${t.item.vocab} × ${t.item.dim} (+1)`, task, variables: [t.item.table, t.itemBias], col: 1, row: row + 0.4 });
+    const q = b.node({ id: `items${k}`, kind: "block", label: `${name}item table`, detail: `${t.item.vocab} × ${t.item.dim}`, task, variables: [t.item.table], col: 1, row: row + 0.4 });
     b.edge(user, u);
     b.edge(item, q);
     return { u, q };
@@ -327,6 +327,9 @@ function describeRecommender(m: Recommender): ModelGraph {
   const dot = b.node({ id: "dot", kind: "op", label: "u·q + bᵢ", detail: "factorization", task: 0, col: 2, row: mmoe ? -1 : 0 });
   // The rating head always reads [u, q, u⊙q]; the ranking head does too only through MMoE's experts.
   const feats = (mmoe ? [0, 1] : [1]).map((t) => b.node({ id: `feats${t}`, kind: "op", label: "[u, q, u⊙q]", task: t, col: 2, row: mmoe ? t : 1 }));
+  const bias = b.node({ id: "bias", kind: "block", label: "item bias bᵢ", detail: `${m.itemBias.shape[0]} × 1`, task: 0, variables: [m.itemBias], col: 1, row: mmoe ? -1.1 : separate ? -1.1 : -0.45 });
+  b.edge(item, bias);
+  b.edge(bias, dot);
   b.edge(lookup(0).u, dot);
   b.edge(lookup(0).q, dot);
   feats.forEach((f, i) => {

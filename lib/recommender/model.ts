@@ -38,18 +38,16 @@ export interface RecommenderConfig {
   seed?: number;
 }
 
-/** User and item tables plus item biases: what one head looks users and items up in. */
+/** User and item tables: what one head looks users and items up in. */
 export class Tables {
   readonly user: Embedding;
   readonly item: Embedding;
-  readonly itemBias: tf.Variable<tf.Rank.R2>;
   constructor(rng: Rng, users: number, items: number, dim: number, name: string) {
     this.user = new Embedding(rng, users, dim, `${name}/user`, 0.1);
     this.item = new Embedding(rng, items, dim, `${name}/item`, 0.1);
-    this.itemBias = constantVariable([items, 1], 0, `${name}/item_bias`) as tf.Variable<tf.Rank.R2>;
   }
   get variables(): tf.Variable[] {
-    return [this.user.table, this.item.table, this.itemBias];
+    return [this.user.table, this.item.table];
   }
 }
 
@@ -60,6 +58,8 @@ export class Recommender extends BaseArchitecture {
   readonly sharedVariables: tf.Variable[];
   readonly lastSharedVariables: tf.Variable[];
   readonly tables: Tables[];
+  /** b_i of the factorization head: only the ranking task reads it, so it is never shared. */
+  readonly itemBias: tf.Variable<tf.Rank.R2>;
   readonly ratingMlp: Mlp;
   readonly rankTower: Mlp | null = null;
   readonly experts: ExpertBank | null = null;
@@ -74,6 +74,7 @@ export class Recommender extends BaseArchitecture {
     this.tables = separate
       ? [new Tables(rng, config.users, config.items, dim, `${prefix}/rank`), new Tables(rng, config.users, config.items, dim, `${prefix}/rate`)]
       : [new Tables(rng, config.users, config.items, dim, `${prefix}/shared`)];
+    this.itemBias = constantVariable([config.items, 1], 0, `${prefix}/${separate ? "rank" : "shared"}/item_bias`) as tf.Variable<tf.Rank.R2>;
     const mmoe = config.mode === "mmoe";
     const units = config.expertUnits ?? 16;
     if (mmoe) {
@@ -86,7 +87,7 @@ export class Recommender extends BaseArchitecture {
     tf.tidy(() => this.ratingMlp.layers[this.ratingMlp.layers.length - 1].b.assign(tf.fill([1], 3)));
     const embeddingVars = this.tables.flatMap((t) => t.variables);
     const expertVars = this.experts ? [...this.experts.variables, ...(this.gates as GateBank).variables] : [];
-    this.variables = [...embeddingVars, ...expertVars, ...this.ratingMlp.variables, ...(this.rankTower?.variables ?? [])];
+    this.variables = [...embeddingVars, this.itemBias, ...expertVars, ...this.ratingMlp.variables, ...(this.rankTower?.variables ?? [])];
     this.sharedVariables = [...(separate ? [] : embeddingVars), ...(this.experts?.variables ?? [])];
     this.lastSharedVariables = this.experts ? this.experts.variables : separate ? [] : [this.tables[0].item.table];
     this.name = `${separate ? "separate" : "shared"} embeddings${mmoe ? `, MMoE (${config.experts ?? 3} experts)` : ""}`;
@@ -110,9 +111,8 @@ export class Recommender extends BaseArchitecture {
   /** Ranking scores s(u, i) of (user, item) pairs, [batch, 1]. */
   score(users: tf.Tensor1D, items: tf.Tensor1D): tf.Tensor2D {
     const { u, q, f } = this.features(users, items, 0);
-    const t = this.tables[0];
     // embeddingLookup rather than tf.gather: the latter's gradient has no WASM kernel.
-    let s = u.mul(q).sum(1, true).add(embeddingLookup(t.itemBias, items.toInt()));
+    let s = u.mul(q).sum(1, true).add(embeddingLookup(this.itemBias, items.toInt()));
     if (this.rankTower) s = s.add(this.rankTower.apply(this.mixture(f, 0)));
     return s as tf.Tensor2D;
   }

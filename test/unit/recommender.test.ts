@@ -89,3 +89,30 @@ test("training on both tasks beats the untrained model on MRR and the rating MSE
   assert.ok(trained.mrr > untrained.mrr, `MRR ${trained.mrr} vs ${untrained.mrr}`);
   assert.deepEqual(await run(150), trained);
 });
+
+test("the recommender shares exactly what both heads read: the item bias is the ranking head's, and no variable is unused", async () => {
+  await setupBackend({ quiet: true });
+  for (const embeddings of ["shared", "separate"] as const) {
+    const model = recommender({ users: 6, items: 5, dim: 3, embeddings });
+    assert.ok(!model.sharedVariables.includes(model.itemBias), `${embeddings}: the item bias is not shared`);
+    const x = tf.tensor2d([[0, 1, 2], [3, 4, 0]]);
+    for (const v of model.variables) {
+      // Which tasks' outputs move when this variable moves: a shared variable must reach both.
+      const reaches = [0, 1].filter((task) => {
+        try {
+          const { grads, value } = tf.variableGrads(() => model.forward(x, [task])[0].sum() as tf.Scalar, [v]);
+          const size = grads[v.name].abs().sum().dataSync()[0];
+          value.dispose();
+          grads[v.name].dispose();
+          return size > 0;
+        } catch {
+          return false; // the output does not depend on this variable at all
+        }
+      });
+      assert.ok(reaches.length > 0, `${embeddings}: ${v.name} is used by no task`);
+      assert.equal(model.sharedVariables.includes(v), reaches.length === 2, `${embeddings}: ${v.name} reaches tasks ${reaches} but shared=${model.sharedVariables.includes(v)}`);
+    }
+    x.dispose();
+    model.dispose();
+  }
+});
