@@ -60,3 +60,20 @@ export function gateUtilisation(gates: readonly (readonly number[][])[]): number
 export function gatePolarization(gates: readonly (readonly number[][])[]): number[] {
   return gates.map((perExample) => perExample.reduce((s, g) => s + Math.max(...g), 0) / perExample.length);
 }
+
+/**
+ * Over-rating by logged position: for the rows the log showed at each position 0..positions−1, the
+ * mean predicted click probability σ(logit) divided by the mean true relevance. A ranker that
+ * absorbed position bias over-rates what happened to be shown on top (ratio falls with position);
+ * one that separated position from relevance gives a flatter curve. NaN for an empty position.
+ */
+export function overRatingByPosition(rows: readonly Impression[], clickLogits: ArrayLike<number>, positions = 10): number[] {
+  const predicted = new Array<number>(positions).fill(0);
+  const truth = new Array<number>(positions).fill(0);
+  rows.forEach((r, i) => {
+    if (r.position < 0 || r.position >= positions) return;
+    predicted[r.position] += 1 / (1 + Math.exp(-clickLogits[i]));
+    truth[r.position] += r.trueRelevance;
+  });
+  return predicted.map((p, k) => (truth[k] > 0 ? p / truth[k] : NaN));
+}
