@@ -2,11 +2,16 @@
  * The untrusted side of grading: a separate Node process that runs a submission's cells the way the
  * tslab kernel does (tslab's own converter and executor) and answers probes: "call function f on
  * these inputs and send back the result". It decides nothing; the parent compares results with the
- * reference outside this process. Messages use Node's structured-clone IPC, so student code that
- * overrides JSON, console or Object.prototype cannot change how results travel.
+ * reference outside this process. Messages travel as V8-serialized frames over file descriptor 3
+ * (channel.ts), with the encoder captured before any student code runs, so student code that
+ * overrides JSON, console or Object.prototype cannot change how results travel; bytes it writes into
+ * the channel itself only stop its own grading.
  */
 /* eslint-disable @typescript-eslint/no-var-requires */
-const send = process.send!.bind(process);
+const { encodeFrame, FrameReader } = require("./channel") as typeof import("./channel");
+const channel = new (require("net") as typeof import("net")).Socket({ fd: 3, readable: true, writable: true });
+const writeFrame = channel.write.bind(channel);
+const send = (message: Record<string, unknown>) => writeFrame(encodeFrame(message));
 const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
 const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
 const { decodeArgs, toPlain } = require("./transport") as typeof import("./transport");
@@ -52,7 +57,9 @@ function flush(): string {
   return text;
 }
 
-process.on("message", async (msg: { type: string; index?: number; source?: string; key?: string; fn?: string; args?: Encoded[] }) => {
+type GraderRequest = { type: string; index?: number; source?: string; key?: string; fn?: string; args?: Encoded[] };
+
+async function handle(msg: GraderRequest): Promise<void> {
   if (msg.type === "cell") {
     let ok = false;
     try {
@@ -71,6 +78,16 @@ process.on("message", async (msg: { type: string; index?: number; source?: strin
       send({ type: "probe-result", key: msg.key, ok: false, error: e instanceof Error ? e.message.slice(0, 2000) : String(e).slice(0, 2000) });
     }
   }
-});
+}
+
+// Requests come one at a time from the grader; a malformed one means the channel is not the grader's.
+const reader = new FrameReader(
+  (msg) => void handle(msg as unknown as GraderRequest),
+  () => process.exit(70),
+);
+channel.on("data", (chunk: Buffer) => reader.push(chunk));
+// The grader gone means nothing left to answer.
+channel.on("close", () => process.exit(0));
+channel.on("error", () => process.exit(0));
 
 send({ type: "ready" });
