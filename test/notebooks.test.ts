@@ -28,11 +28,24 @@ for (const file of notebooks) {
     const budget = budgetFor(file);
     t.diagnostic(`${file}: ${run.seconds.toFixed(1)} s (budget ${budget} s${run.seconds > budget ? ", OVER BUDGET" : ""}); executed copy ${path.relative(ROOT, run.executed)}`);
     assert.equal(run.ok, true, `${file}: ${run.error}`);
-    if (!file.includes("00-setup")) {
-      // Every finding a lecture notebook or solution states is checked by its last cell.
-      const record = claimsRecord(run.executed);
-      assert.ok(record && record.claims.length > 0, `${file}: no claims record (its last cell must call claims.report())`);
-      assert.deepEqual(record.claims.filter((c) => !c.holds).map((c) => c.id), [], `${file}: claims that do not hold`);
-    }
+    // Every finding a lecture notebook or solution states is checked by its last cell.
+    const record = claimsRecord(run.executed);
+    assert.ok(record && record.claims.length > 0, `${file}: no claims record (its last cell must call claims.report())`);
+    assert.equal(record.seed, 1, "the tests run at the default course seed");
+    assert.deepEqual(record.claims.filter((c) => !c.holds).map((c) => c.id), [], `${file}: claims that do not hold`);
   });
 }
+
+test("MTL_SEED changes the numbers and the same seed reproduces them (00-setup in the real kernel)", async () => {
+  const evidence = async (seed: string, tag: string) => {
+    const executed = path.join(ROOT, ".artifacts", "executed", `seed-${tag}.ipynb`);
+    const run = await runNotebook(path.join(ROOT, "notebooks", "00-setup.ipynb"), { env: { MTL_SEED: seed }, executed });
+    assert.equal(run.ok, true, `seed ${seed}: ${run.error}`);
+    const record = claimsRecord(executed);
+    assert.equal(record?.seed, Number(seed));
+    return JSON.stringify(record?.claims.map((c) => c.evidence));
+  };
+  const first = await evidence("11", "a");
+  assert.equal(await evidence("11", "b"), first, "the same seed gives the same numbers");
+  assert.notEqual(await evidence("12", "c"), first, "another seed gives other numbers");
+});
