@@ -74,7 +74,9 @@ let gradebook = "";
 before(() => {
   fs.mkdirSync(SUBS, { recursive: true });
   for (const [name, nb] of Object.entries(variants)) fs.writeFileSync(path.join(SUBS, `${name}.ipynb`), typeof nb === "string" ? nb : JSON.stringify(nb));
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), SUBS, "--out", OUT, "--jobs", "2", "--cell-seconds", "8", "--probe-seconds", "20", "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+  // A cell limit well above the setup cell's start-up on a loaded machine (loading TensorFlow.js
+  // took over 8 s with other work running), so that only the hanging cell meets it.
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), SUBS, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "20", "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
   assert.equal(r.status, 0, `grading failed:\n${r.stdout}\n${r.stderr}`);
   for (const name of Object.keys(variants)) results[name] = JSON.parse(fs.readFileSync(path.join(OUT, name, "grade.json"), "utf8"));
   gradebook = fs.readFileSync(path.join(OUT, "gradebook.csv"), "utf8");
@@ -127,7 +129,7 @@ test("a hanging, exiting, crashing or memory-hungry cell costs only its own ques
     assert.ok(score(name) <= MAX);
   }
   assert.equal(q("infinite-loop", "1a").score, 0);
-  assert.match(problems("infinite-loop"), /did not finish within 8 s/);
+  assert.match(problems("infinite-loop"), /did not finish within 30 s/);
   assert.match(problems("process-exit"), /stopped the grading process/);
   assert.match(problems("memory-bomb"), /stopped the grading process/);
 });
