@@ -41,7 +41,7 @@ export function imageRow(panels: readonly ImagePanel[], options: { title?: strin
   const layout: Record<string, unknown> = {
     title: options.title,
     grid: { rows: 1, columns: panels.length, pattern: "independent" },
-    height: options.height ?? 260,
+    height: options.height ?? 300,
     annotations: [],
   };
   panels.forEach((p, k) => {
@@ -49,7 +49,8 @@ export function imageRow(panels: readonly ImagePanel[], options: { title?: strin
     layout[`xaxis${axis(k)}`] = { ...hidden, constrain: "domain" };
     // Downwards (row 0 on top) and square pixels.
     layout[`yaxis${axis(k)}`] = { ...hidden, autorange: "reversed", scaleanchor: `x${axis(k)}` };
-    if (p.caption) (layout.annotations as unknown[]).push({ text: p.caption, xref: `x${axis(k)} domain`, yref: `y${axis(k)} domain`, x: 0.5, y: -0.12, showarrow: false });
+    // The caption hangs just below its picture.
+    if (p.caption) (layout.annotations as unknown[]).push({ text: p.caption, xref: `x${axis(k)} domain`, yref: `y${axis(k)} domain`, x: 0.5, y: 0, yanchor: "top", yshift: -4, showarrow: false });
   });
   return { data, layout: layout as Layout };
 }

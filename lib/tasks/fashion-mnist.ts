@@ -123,7 +123,9 @@ export function fashionOneVsRestFamily(config: FashionFamilyConfig & { classes?:
 
 /**
  * Tasks whose losses differ: "is footwear" (binary cross-entropy) and the image's mean brightness
- * (regression, mean squared error, on a much smaller scale).
+ * (regression, mean squared error, on a much smaller scale: predicting the label mean costs about
+ * 0.61 nats against 0.016 squared units on the shipped subset). Notebook 01 shows it as its example
+ * of mixed losses; notebook 03 studies loss scales on synthetic regression tasks instead.
  */
 export function fashionMixedLossFamily(config: FashionFamilyConfig = {}): TaskFamily {
   const data = loadFashionMnist();
