@@ -127,7 +127,8 @@ export function readManualScores(file: string): Record<string, Record<string, nu
   const out: Record<string, Record<string, number>> = {};
   const lines = fs.readFileSync(file, "utf8").trim().split(/\r?\n/).slice(1);
   for (const line of lines) {
-    const [submission, question, score] = line.split(",").map((s) => s.trim().replace(/^"|"$/g, ""));
+    // A name copied from the gradebook may carry its formula-neutralising apostrophe (see csvCell).
+    const [submission, question, score] = line.split(",").map((s) => s.trim().replace(/^"|"$/g, "").replace(/^'(?=[=+\-@\t])/, ""));
     if (!submission || !question || !Number.isFinite(Number(score))) throw new Error(`${file}: cannot read the line "${line}" (expected submission,question,score)`);
     (out[submission] ??= {})[question] = Number(score);
   }

@@ -12,7 +12,7 @@ import { zipSync, strToU8 } from "fflate";
 import { entryFileName, extractNotebooks } from "../../lib/grading/archive";
 import { questionInputs, type GradeResult } from "../../lib/grading/grade";
 import { readNotebook } from "../../lib/grading/notebook";
-import { feedbackMarkdown, gradebookCsv, summaryMarkdown } from "../../lib/grading/results";
+import { feedbackMarkdown, gradebookCsv, readManualScores, summaryMarkdown } from "../../lib/grading/results";
 import { homeworkSpec } from "../../lib/grading/spec";
 import { pickSubmission } from "../../scripts/run-autograder";
 import { resultFolders, writeClassFiles } from "../../scripts/grade";
@@ -60,6 +60,10 @@ test("gradebook.csv: cells starting with = + - @ are neutralised, and quotes can
   }
   assert.ok(csv[0].startsWith(`"'=HYPERLINK(""http://x"")"`));
   assert.ok(csv[5].startsWith(`"ok"",=1"`));
+  // A name copied back from the gradebook into the manual scores still finds its submission.
+  const manual = path.join(tmp(), "manual.csv");
+  fs.writeFileSync(manual, `submission,question,score\n"'-2+3",4a,2\n`);
+  assert.deepEqual(readManualScores(manual), { "-2+3": { "4a": 2 } });
 });
 
 test("names keep their identity: non-ASCII names stay distinct, long names fit, dots-only names cannot name a parent", () => {
