@@ -146,10 +146,10 @@ function subsets<T extends string>(names: T[]): Array<Set<T>> {
  * Probes (once) which layers this machine offers for a child that must read `paths`; `scratch`
  * makes a throwaway session folder for the probe (its base and work folder).
  */
-export function osIsolation(paths: string[], scratch?: () => { base: string; work: string; remove: () => void }): Isolation {
+export function osIsolation(paths: string[], scratch: () => { base: string; work: string; remove: () => void }): Isolation {
   if (cached) return cached;
   const mode = process.env.MTL_GRADER_ISOLATION ?? "";
-  if (mode === "0" || process.platform !== "linux" || !scratch) {
+  if (mode === "0" || process.platform !== "linux") {
     const why = mode === "0" ? "MTL_GRADER_ISOLATION=0" : "not Linux";
     cached = { pid: false, network: false, mount: false, userNamespace: false, perJobUser: false, supervisor: false, limits: false, notes: [`OS isolation off (${why}): Node's permission model only; submissions can signal each other and the grader, and memory, disk and processes are not limited beyond the V8 heap cap`] };
     return cached;

@@ -21,13 +21,13 @@ const ROOT = path.resolve(__dirname, "..", "..");
  */
 async function runCells(cells: string[], env: Record<string, string> = {}): Promise<{ outputs: string[]; notes: string[] }> {
   const script = `
-    const { GradingSession, osIsolation } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
+    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
     (async () => {
       const s = new GradingSession({ cellSeconds: 30 });
       const outputs = [];
       for (const [i, c] of ${JSON.stringify(cells)}.entries()) { const r = await s.runCell(i, c); outputs.push(r.output + (r.reason ? "[" + r.reason + "]" : "")); }
       s.close();
-      const notes = osIsolation([]).notes;
+      const notes = sandboxIsolation().notes;
       process.stdout.write(JSON.stringify({ outputs, notes }));
     })();`;
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120000 });
@@ -162,6 +162,32 @@ test("a grader killed mid-run takes its grading children with it, and the next s
   assert.equal(next.status, 0, next.stderr);
   assert.equal(fs.existsSync(base), false, `the next start did not sweep ${base}: ${next.stdout}`);
   assert.deepEqual(holders(), []);
+});
+
+test("a grader that exits with a session still open ends its child and removes its scratch folder", async () => {
+  const script = `
+    const { GradingSession } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
+    (async () => {
+      const s = new GradingSession({ cellSeconds: 60 });
+      await s.runCell(0, "setInterval(() => {}, 1000);");
+      console.log(require("path").dirname(s.scratch));
+      process.exit(0); // no s.close()
+    })();`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 180000 });
+  assert.equal(r.status, 0, r.stderr);
+  const base = r.stdout.trim();
+  assert.match(base, /mtl-grade-/);
+  assert.equal(fs.existsSync(base), false, `${base} is left behind`);
+  const holders = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(base);
+    } catch {
+      return false;
+    }
+  });
+  // SIGKILL was sent before the grader exited; the wait only lets the kernel finish the exits.
+  for (let i = 0; i < 100 && holders().length; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(holders(), [], "the grading child outlived its grader");
 });
 
 test("a grading process that cannot start is reported as the grader's problem, not the submission's", async (t) => {
