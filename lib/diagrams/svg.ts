@@ -157,7 +157,8 @@ export function altText(graph: ModelGraph, shared: ReadonlySet<tf.Variable>): st
 export function graphSvg(graph: ModelGraph, sharedVariables: readonly tf.Variable[], alt?: string): string {
   const shared = new Set(sharedVariables);
   const { placed, width, height } = place(graph, shared);
-  const used = new Set([...placed.values()].map((p) => p.owner));
+  // Tasks whose lanes are drawn (a descriptor or output in its colour) are in the legend too.
+  const used = new Set<Owner>([...placed.values()].flatMap((p) => [p.owner, ...(p.node.task !== undefined ? [p.node.task] : [])]));
   const edges = graph.edges.map((e) => drawEdge(placed.get(e.from) as Placed, placed.get(e.to) as Placed, e.label, e.dashed ?? false));
   const nodes = [...placed.values()].map(drawNode);
   alt ??= altText(graph, shared);

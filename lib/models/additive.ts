@@ -41,8 +41,10 @@ export class AdditiveConditioned extends BaseArchitecture {
     this.wz = glorotVariable(rng, this.z.dim, hidden[0], `${prefix}/wz`);
     this.b = constantVariable([hidden[0]], 0, `${prefix}/b`);
     this.rest = new Mlp(rng, [...hidden, this.outputDim], `${prefix}/rest`);
-    // With one-hot descriptors row t of W_z is task t's own bias, used by no other task: not shared.
-    const oneHotZ = (config.descriptor ?? { kind: "one-hot" }).kind === "one-hot";
+    // With one-hot descriptors (given as such, or as feature rows that are one-hot, as
+    // additiveFromConcat passes them) row t of W_z is task t's own bias, used by no other task: not shared.
+    const descriptor = config.descriptor ?? { kind: "one-hot" };
+    const oneHotZ = descriptor.kind === "one-hot" || (descriptor.kind === "features" && isOneHotTable(descriptor.features));
     this.sharedVariables = [this.wx, ...(oneHotZ ? [] : [this.wz]), this.b, ...this.rest.variables];
     this.lastSharedVariables = this.rest.layers[this.rest.layers.length - 1].variables;
     this.variables = [this.wx, this.wz, this.b, ...this.rest.variables, ...this.z.variables];
@@ -66,6 +68,12 @@ export class AdditiveConditioned extends BaseArchitecture {
     super.dispose();
     this.z.dispose();
   }
+}
+
+/** True when every row has a single 1 (the rest 0) and no two rows share it. */
+function isOneHotTable(rows: readonly number[][]): boolean {
+  const hot = rows.map((r) => (r.filter((v) => v === 1).length === 1 && r.every((v) => v === 0 || v === 1) ? r.indexOf(1) : -1));
+  return hot.every((h) => h >= 0) && new Set(hot).size === hot.length;
 }
 
 /** Builds an additively conditioned network. */

@@ -138,3 +138,14 @@ test("the gradient-conflict figure is computed with the library's PCGrad project
   assert.ok(agree.cosine > 0);
   assert.deepEqual(agree.projected.map((v) => v.map((x) => Number(x.toFixed(5)))), [[1, 1], [1, 0.2]], "no conflict, no projection");
 });
+
+test("additiveFromConcat's W_z rows are per task (one-hot features), and drawn in the tasks' colours", () => {
+  const concat = m.concatConditioned({ ...c, hidden: [8] });
+  const additive = m.additiveFromConcat(concat);
+  assert.ok(!additive.sharedVariables.includes(additive.wz), "one-hot rows of W_z are task-specific");
+  const shared = new Set(additive.sharedVariables);
+  assert.deepEqual(diagram(additive).graph.nodes.filter((n) => n.id.startsWith("wz")).map((n) => ownerOf(n, shared)), [0, 1, 2]);
+  const mixed = m.additiveConditioned({ ...c, hidden: [8], descriptor: { kind: "features", features: [[1, 0.5], [0, 1], [1, 1]] } });
+  assert.ok(mixed.sharedVariables.includes(mixed.wz), "feature descriptors that mix tasks make W_z shared");
+  assert.match(diagram(concat).svg, />task 1<\/text>/, "the legend names the tasks whose descriptors are drawn");
+});
