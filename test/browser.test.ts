@@ -2,7 +2,9 @@
  * A real-browser check: the classic Notebook server (Debian's jupyter-notebook) on 127.0.0.1, the
  * setup notebook opened in headless Chromium, all cells run, and a plotly chart's SVG in the page.
  * Then the notebook is saved and reopened: the chart must render again from the stored outputs,
- * with no kernel run and no network. Screenshots are kept in .artifacts/browser/.
+ * with no kernel run and no network. The conditioning notebook is run too, and its model diagrams
+ * must be in the page as SVG in the shared colour and one colour per task. Screenshots are kept in
+ * .artifacts/browser/.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +15,8 @@ import * as os from "os";
 import * as path from "path";
 import { chromium, type Browser } from "playwright-core";
 import { findFrontEnds, testJupyterPath, ROOT } from "../scripts/jupyter";
+import { SHARED_COLOR } from "../lib/diagrams/svg";
+import { TASK_COLORS } from "../lib/plots/charts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WORK = path.join(ROOT, ".artifacts", "browser");
@@ -38,6 +42,7 @@ before(async () => {
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
   fs.copyFileSync(path.join(ROOT, "notebooks", "00-setup.ipynb"), path.join(WORK, "setup.ipynb"));
+  fs.copyFileSync(path.join(ROOT, "notebooks", "02-conditioning.ipynb"), path.join(WORK, "conditioning.ipynb"));
   const port = await freePort();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-browser-"));
   server = spawn(
@@ -106,4 +111,29 @@ test("the setup notebook runs in a real browser and draws its plotly chart; it s
   await reopened.waitForSelector(".js-plotly-plot svg.main-svg", { timeout: 60_000 });
   await reopened.screenshot({ path: path.join(WORK, "setup-notebook-reopened.png"), fullPage: false });
   assert.deepEqual(external, [], "nothing was loaded from outside this machine");
+});
+
+test("the conditioning notebook shows its models as SVG diagrams in the shared colour and one colour per task", async () => {
+  const page = await browser!.newPage({ viewport: { width: 1200, height: 1600 } });
+  await page.goto(`${base}/notebooks/conditioning.ipynb?token=${TOKEN}`);
+  await page.waitForFunction(() => {
+    const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
+    return !!J?.notebook?.kernel?.is_connected();
+  }, null, { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
+  // The last cell's claims table says the notebook ran to its end.
+  await page.waitForFunction(() => document.body.innerText.includes("Claims of 02-conditioning"), null, { timeout: 400_000 });
+  assert.equal(await page.locator(".output_stderr").count(), 0, "no cell wrote to stderr");
+  const diagrams = page.locator(".output_svg svg[aria-label^='Diagram of']");
+  const count = await diagrams.count();
+  assert.ok(count >= 2, `expected the notebook's model diagrams in the page, found ${count}`);
+  const strokes = await page.$$eval(".output_svg g.mtl-node rect[stroke]", (rects) => rects.map((r) => (r.getAttribute("stroke") ?? "").toLowerCase()));
+  for (const colour of [SHARED_COLOR, TASK_COLORS[0], TASK_COLORS[1]]) {
+    assert.ok(strokes.includes(colour.toLowerCase()), `no diagram node drawn in ${colour}`);
+  }
+  const box = await diagrams.first().boundingBox();
+  assert.ok(box && box.width > 200 && box.height > 100, "the diagram is drawn at a legible size");
+  await diagrams.first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(WORK, "conditioning-diagram.png"), fullPage: false });
+  await page.screenshot({ path: path.join(WORK, "conditioning-notebook.png"), fullPage: true });
 });
