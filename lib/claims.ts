@@ -67,7 +67,9 @@ export class ClaimSet {
       record.claims.map((c) => ({ claim: c.id, holds: c.holds ? "yes" : "NO", statement: c.statement })),
       { caption: `Claims of ${this.notebook} (course seed ${record.seed})` },
     );
-    displayBundle({ [CLAIMS_MIME]: record, "text/plain": `claims record: ${record.claims.filter((c) => c.holds).length} of ${record.claims.length} hold` });
+    const summary = `claims record: ${record.claims.filter((c) => c.holds).length} of ${record.claims.length} hold`;
+    // Outside a notebook (a script, the grader's sandbox) print what the notebook would show, as showTable does.
+    if (!displayBundle({ [CLAIMS_MIME]: record, "text/plain": summary })) console.log(summary);
     const failed = record.claims.filter((c) => !c.holds);
     if (failed.length) {
       throw new Error(
