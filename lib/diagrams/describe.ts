@@ -60,6 +60,12 @@ function descriptorNodes(b: GraphBuilder, z: Descriptors, T: number, col: number
   );
 }
 
+/** The input x above the descriptors z_1..z_T, both in column 0 (conditioning on z). */
+function inputAndDescriptors(b: GraphBuilder, m: { inputDim: number; numTasks: number; z: Descriptors }): { x: string; zs: string[] } {
+  const x = b.node({ id: "x", kind: "input", label: "x", detail: `${m.inputDim} features`, col: 0, row: -0.9 });
+  return { x, zs: descriptorNodes(b, m.z, m.numTasks, 0) };
+}
+
 /** One node per task output ŷ_t at `col`; returns their ids. */
 function outputs(b: GraphBuilder, T: number, col: number, names?: readonly string[]): string[] {
   return Array.from({ length: T }, (_, t) => b.node({ id: `y${t}`, kind: "output", label: `ŷ${t + 1}`, detail: names?.[t], task: t, col, row: t }));
@@ -126,8 +132,7 @@ function describeIndependent(m: Independent): ModelGraph {
 function describeConcat(m: ConcatConditioned): ModelGraph {
   const b = new GraphBuilder();
   const T = m.numTasks;
-  const x = b.node({ id: "x", kind: "input", label: "x", detail: `${m.inputDim} features`, col: 0, row: -0.9 });
-  const zs = descriptorNodes(b, m.z, T, 0);
+  const { x, zs } = inputAndDescriptors(b, m);
   const cat = b.node({ id: "concat", kind: "op", label: "[x; zᵢ]", col: 1, row: middle(T) });
   b.edge(x, cat);
   zs.forEach((z) => b.edge(z, cat));
@@ -140,8 +145,7 @@ function describeConcat(m: ConcatConditioned): ModelGraph {
 function describeAdditive(m: AdditiveConditioned): ModelGraph {
   const b = new GraphBuilder();
   const T = m.numTasks;
-  const x = b.node({ id: "x", kind: "input", label: "x", detail: `${m.inputDim} features`, col: 0, row: -0.9 });
-  const zs = descriptorNodes(b, m.z, T, 0);
+  const { x, zs } = inputAndDescriptors(b, m);
   const units = m.wx.shape[1];
   const wx = b.node({ id: "wx", kind: "block", label: "Wₓ x + b", detail: `${m.inputDim}→${units}`, variables: [m.wx, m.b], col: 1, row: -0.9 });
   b.edge(x, wx);
@@ -175,8 +179,7 @@ function describeMultiHead(m: MultiHead): ModelGraph {
 function describeMultiplicative(m: MultiplicativeConditioned): ModelGraph {
   const b = new GraphBuilder();
   const T = m.numTasks;
-  const x = b.node({ id: "x", kind: "input", label: "x", detail: `${m.inputDim} features`, col: 0, row: -0.9 });
-  const zs = descriptorNodes(b, m.z, T, 0);
+  const { x, zs } = inputAndDescriptors(b, m);
   const before = mlpNodes(b, m.trunk, "trunk", "layer", 1, -0.9).slice(0, m.layer + 1);
   // mlpNodes made every trunk layer; keep the ones before the gate here and re-place the rest after it.
   const all = b.nodes.filter((n) => n.id.startsWith("trunk."));
