@@ -3,7 +3,7 @@
  * trajectories, Pareto fronts over loss weights, heat maps, and bars with spread across seeds.
  */
 import type { History } from "../training/history";
-import type { Figure, ScatterTrace } from "./figure";
+import type { Axis, Figure, ScatterTrace } from "./figure";
 import { mean, std } from "../stats";
 
 /** A colour per task, reused across charts so a task keeps its colour. */
@@ -22,6 +22,21 @@ export function smooth(values: readonly number[], window: number): number[] {
   return out;
 }
 
+/**
+ * A log axis with every tick labelled in full at 1, 2 and 5 × 10^k across the values' range.
+ * Plotly's own log ticks label the in-between ticks with a bare small "2" and "5", which reads as
+ * the value 2 or 5; these read as what they are (0.02, 0.05, 0.1, …).
+ */
+export function logAxis(values: readonly number[], title: string): Axis {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (!positive.length) return { title, type: "log" };
+  const lo = Math.floor(Math.log10(Math.min(...positive)));
+  const hi = Math.ceil(Math.log10(Math.max(...positive)));
+  const tickvals: number[] = [];
+  for (let k = lo; k <= hi; k++) for (const m of hi - lo > 3 ? [1] : [1, 2, 5]) if (k < hi || m === 1) tickvals.push(Number((m * 10 ** k).toPrecision(2)));
+  return { title, type: "log", tickmode: "array", tickvals, ticktext: tickvals.map((v) => String(v)) };
+}
+
 /** Per-task training loss (smoothed) or test loss/metric curves of one run. */
 export function lossCurves(history: History, options: { kind?: "loss" | "testLoss" | "testMetric"; smoothing?: number; title?: string; logY?: boolean } = {}): Figure {
   const kind = options.kind ?? "loss";
@@ -30,7 +45,8 @@ export function lossCurves(history: History, options: { kind?: "loss" | "testLos
     return { x: s.x, y: kind === "loss" ? smooth(s.y, options.smoothing ?? 20) : s.y, mode: "lines", name, line: { color: TASK_COLORS[t % TASK_COLORS.length] } };
   });
   const label = kind === "loss" ? "training loss" : kind === "testLoss" ? "test loss" : "test metric";
-  return { data, layout: { title: options.title ?? `Per-task ${label}`, xaxis: { title: "step" }, yaxis: { title: label, type: options.logY ? "log" : "linear" }, height: 340 } };
+  const yaxis: Axis = options.logY ? logAxis(data.flatMap((d) => d.y as number[]), label) : { title: label };
+  return { data, layout: { title: options.title ?? `Per-task ${label}`, xaxis: { title: "step" }, yaxis, height: 340 } };
 }
 
 /** How a weighting's task weights moved during training. */
@@ -103,7 +119,12 @@ export function barsWithSpread(categories: string[], series: Record<string, numb
       error_y: { type: "data" as const, array: perCategory.map((v) => std(v)), visible: true },
       marker: { color: TASK_COLORS[k % TASK_COLORS.length] },
     })),
-    layout: { title: options.title, barmode: "group", yaxis: { title: options.yTitle, type: options.logY ? "log" : "linear" }, height: 380 },
+    layout: {
+      title: options.title,
+      barmode: "group",
+      yaxis: options.logY ? logAxis(Object.values(series).flat(2), options.yTitle) : { title: options.yTitle },
+      height: 380,
+    },
   };
 }
 

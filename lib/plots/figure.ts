@@ -81,6 +81,9 @@ export interface Axis {
   tickformat?: string;
   zeroline?: boolean;
   autorange?: boolean | "reversed";
+  tickmode?: "auto" | "linear" | "array";
+  tickvals?: number[];
+  ticktext?: string[];
   /** Grow the margins so tick labels and titles are never clipped (on by default, see normalizeFigure). */
   automargin?: boolean;
 }

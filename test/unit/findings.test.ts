@@ -100,3 +100,14 @@ test("meanWithSpread draws mean ± sd per method, and every axis gets automatic 
   assert.equal(n.layout?.yaxis?.automargin, true);
   assert.equal(normalizeFigure({ data: [], layout: { xaxis: { automargin: false } } }).layout?.xaxis?.automargin, false);
 });
+
+test("log axes label every tick in full (no bare '2' and '5' between decades)", async () => {
+  const { logAxis } = await import("../../lib/plots/charts");
+  const axis = logAxis([0.03, 0.4, 1.7], "error");
+  assert.equal(axis.type, "log");
+  assert.deepEqual(axis.tickvals, [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10]);
+  assert.deepEqual(axis.ticktext, ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10"]);
+  assert.deepEqual(logAxis([0.001, 50], "e").tickvals, [0.001, 0.01, 0.1, 1, 10, 100], "many decades: one tick per decade");
+  const bars = meanWithSpread([{ label: "A", values: [0.1, 0.3] }], { title: "t", yTitle: "y", logY: true });
+  assert.equal(bars.layout?.yaxis?.tickmode, "array");
+});
