@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import type { ClaimsRecord } from "../lib/claims";
 import { claimsRecord, runNotebook } from "../scripts/notebook-runner";
 import { foldRuns, robustnessMarkdown, type NotebookRobustness, type SeedRun } from "./robustness-report";
 
@@ -100,6 +101,16 @@ async function main(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-robustness-"));
   fs.mkdirSync(OUT, { recursive: true });
   console.log(`${files.length} notebook(s) × ${seeds.length} seeds, ${jobs} at a time`);
+  const pending = new Map(files.map((f) => [f, seeds.length]));
+  const done: Array<{ file: string; record: ClaimsRecord | null; run: SeedRun }> = [];
+  // Each notebook's result is written as soon as its last seed finishes, so a long run that is
+  // stopped part way keeps what it finished.
+  const finish = (file: string) => {
+    const mine = done.filter((d) => d.file === file).sort((a, b) => a.run.seed - b.run.seed);
+    const result = foldRuns(path.basename(file, ".ipynb"), mine.map((d) => d.run), mine.map((d) => d.record));
+    fs.writeFileSync(path.join(OUT, `${path.basename(file, ".ipynb")}.json`), JSON.stringify(result, null, 1) + "\n");
+    writeTable();
+  };
   const tasks = files.flatMap((file) =>
     seeds.map((seed) => async () => {
       const executed = path.join(scratch, `${path.basename(file, ".ipynb")}-seed${seed}.ipynb`);
@@ -108,16 +119,13 @@ async function main(): Promise<void> {
       const claims = record ? Object.fromEntries(record.claims.map((c) => [c.id, c.holds])) : null;
       const failed = record ? record.claims.filter((c) => !c.holds).map((c) => c.id) : [];
       console.log(`${file} seed ${seed}: ${run.seconds.toFixed(0)} s, ${record ? `${record.claims.length - failed.length}/${record.claims.length} claims hold${failed.length ? ` (not ${failed.join(", ")})` : ""}` : `no claims record${run.error ? `: ${run.error.slice(0, 300)}` : ""}`}`);
-      return { file, record, run: { seed, ok: run.ok, seconds: run.seconds, error: run.error, claims } as SeedRun };
+      done.push({ file, record, run: { seed, ok: run.ok, seconds: run.seconds, error: run.error, claims } });
+      const left = (pending.get(file) ?? 1) - 1;
+      pending.set(file, left);
+      if (left === 0) finish(file);
     }),
   );
-  const done = await pool(tasks, jobs);
-  for (const file of files) {
-    const mine = done.filter((d) => d.file === file);
-    const result = foldRuns(path.basename(file, ".ipynb"), mine.map((d) => d.run), mine.map((d) => d.record));
-    const target = path.join(OUT, `${path.basename(file, ".ipynb")}.json`);
-    fs.writeFileSync(target, JSON.stringify(result, null, 1) + "\n");
-  }
+  await pool(tasks, jobs);
   fs.rmSync(scratch, { recursive: true, force: true });
   writeTable();
 }
