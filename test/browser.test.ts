@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { findFrontEnds, testJupyterPath, ROOT } from "../scripts/jupyter";
 import { SHARED_COLOR } from "../lib/diagrams/svg";
 import { TASK_COLORS } from "../lib/plots/charts";
@@ -78,6 +78,15 @@ after(async () => {
   }
 });
 
+/** Waits for the page's kernel, then runs every cell (the classic Notebook's "Run All"). */
+async function runAllCells(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
+    return !!J?.notebook?.kernel?.is_connected();
+  }, null, { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
+}
+
 test("the setup notebook runs in a real browser and draws its plotly chart; it still renders after save and reopen", async () => {
   const page = await browser!.newPage({ viewport: { width: 1200, height: 1600 } });
   const external: string[] = [];
@@ -86,11 +95,7 @@ test("the setup notebook runs in a real browser and draws its plotly chart; it s
     if (!["127.0.0.1", "localhost"].includes(url.hostname) && url.protocol.startsWith("http")) external.push(req.url());
   });
   await page.goto(`${base}/notebooks/setup.ipynb?token=${TOKEN}`);
-  await page.waitForFunction(() => {
-    const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
-    return !!J?.notebook?.kernel?.is_connected();
-  }, null, { timeout: 60_000 });
-  await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
+  await runAllCells(page);
   await page.waitForSelector(".js-plotly-plot svg.main-svg", { timeout: 120_000 });
   await page.waitForFunction(() => document.body.innerText.includes("Setup complete"), null, { timeout: 120_000 });
   const stderr = await page.locator(".output_stderr").count();
@@ -116,11 +121,7 @@ test("the setup notebook runs in a real browser and draws its plotly chart; it s
 test("the conditioning notebook shows its models as SVG diagrams in the shared colour and one colour per task", async () => {
   const page = await browser!.newPage({ viewport: { width: 1200, height: 1600 } });
   await page.goto(`${base}/notebooks/conditioning.ipynb?token=${TOKEN}`);
-  await page.waitForFunction(() => {
-    const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
-    return !!J?.notebook?.kernel?.is_connected();
-  }, null, { timeout: 60_000 });
-  await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
+  await runAllCells(page);
   // The last cell's claims table says the notebook ran to its end.
   await page.waitForFunction(() => document.body.innerText.includes("Claims of 02-conditioning"), null, { timeout: 400_000 });
   assert.equal(await page.locator(".output_stderr").count(), 0, "no cell wrote to stderr");
