@@ -21,6 +21,8 @@ export interface QuestionSpec {
 
 /** A homework's specification. */
 export interface HomeworkSpec {
+  /** Version of this metadata's schema. */
+  version: 1;
   name: string;
   title: string;
   questions: QuestionSpec[];
