@@ -19,12 +19,12 @@ export interface CellMeta {
   id: string;
   /**
    * answer: the student edits it; locked: must not change; check: a public check; written: a
-   * written answer; hidden: removed from the student version; experiment: given code the student
-   * may change and the grader does not run.
+   * written answer; hidden: removed from the student version; rubric: a written question's rubric
+   * and model answer (solution only; the grader shows it to TAs); experiment: given code the
+   * student may change and the grader does not run.
    */
-  role: "answer" | "locked" | "check" | "written" | "hidden" | "experiment";
+  role: "answer" | "locked" | "check" | "written" | "hidden" | "rubric" | "experiment";
   question?: string;
-  points?: number;
 }
 
 /** A parsed notebook. */
