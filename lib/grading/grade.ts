@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { makeHomework } from "./authoring";
 import { difference } from "./compare";
-import { drawInputs } from "./inputs";
+import { drawInputs, loadInputs, type InputGenerators } from "./inputs";
 import { cellSource, cellsById, kernelProblem, readNotebook, readSubmission, type Cell, type Notebook } from "./notebook";
 import { GradingSession, type SessionLimits } from "./session";
 import { homeworkSpec, publicSeed, type HomeworkSpec, type QuestionSpec } from "./spec";
@@ -99,12 +99,12 @@ const DRAWS_PER_HIDDEN = 20;
  * hwN.checks.json) and hidden (drawn from the grading seed). A hidden draw equal to a public input
  * is dropped and drawn again, so that no scored input can be looked up in the public checks.
  */
-export function questionInputs(q: QuestionSpec, seed: number): Array<{ args: unknown[]; hidden: boolean }> {
+export function questionInputs(q: QuestionSpec, seed: number, generators: InputGenerators): Array<{ args: unknown[]; hidden: boolean }> {
   if (!q.fn || !q.inputs) return [];
-  const pub = Array.from({ length: q.public ?? 1 }, (_, k) => ({ args: drawInputs(q.inputs as string, 1, publicSeed(q.id, k))[0], hidden: false }));
+  const pub = Array.from({ length: q.public ?? 1 }, (_, k) => ({ args: drawInputs(generators, q.inputs as string, 1, publicSeed(q.id, k))[0], hidden: false }));
   const published = new Set(pub.map((c) => JSON.stringify(c.args)));
   const want = Math.max(1, q.hidden ?? 2);
-  const pool = drawInputs(q.inputs, want * DRAWS_PER_HIDDEN, seed + [...q.id].reduce((s, c) => s + c.charCodeAt(0), 0));
+  const pool = drawInputs(generators, q.inputs, want * DRAWS_PER_HIDDEN, seed + [...q.id].reduce((s, c) => s + c.charCodeAt(0), 0));
   const hid = pool.filter((args) => !published.has(JSON.stringify(args))).slice(0, want).map((args) => ({ args, hidden: true }));
   if (!hid.length) throw new Error(`question ${q.id}: the generator "${q.inputs}" draws only the public inputs, so nothing could be scored`);
   return [...pub, ...hid];
@@ -123,6 +123,8 @@ export function referenceLimits(limits: SessionLimits = {}): SessionLimits {
 export async function computeReference(solutionFile: string, seed: number, limits: SessionLimits = {}): Promise<Reference> {
   const solution = readNotebook(solutionFile);
   const spec = homeworkSpec(solution);
+  // Loaded before the session starts: a missing or broken generators file fails fast.
+  const generators = loadInputs(solutionFile);
   const session = new GradingSession(limits);
   try {
     copyChecks(solutionFile, spec, session.scratch);
@@ -131,7 +133,7 @@ export async function computeReference(solutionFile: string, seed: number, limit
     const reference: Reference = {};
     for (const q of spec.questions) {
       reference[q.id] = [];
-      for (const input of questionInputs(q, seed)) {
+      for (const input of questionInputs(q, seed, generators)) {
         const r = await session.probe(q.fn as string, input.args);
         if (!r.ok) throw new Error(`the solution's ${q.fn} failed on question ${q.id}: ${r.error}`);
         reference[q.id].push({ ...input, expected: r.value });

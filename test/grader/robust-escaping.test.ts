@@ -11,6 +11,7 @@ import * as path from "path";
 import { zipSync, strToU8 } from "fflate";
 import { entryFileName, extractNotebooks } from "../../lib/grading/archive";
 import { questionInputs, type GradeResult } from "../../lib/grading/grade";
+import { loadInputs } from "../../lib/grading/inputs";
 import { readNotebook } from "../../lib/grading/notebook";
 import { feedbackMarkdown, gradebookCsv, readManualScores, summaryMarkdown } from "../../lib/grading/results";
 import { homeworkSpec } from "../../lib/grading/spec";
@@ -120,19 +121,23 @@ test("run_autograder's pick: a linked hw1.ipynb or a linked folder is not follow
 
 test("scored inputs are never published ones: hidden draws equal to a public input are drawn again, from the seed", () => {
   for (const hw of ["hw1", "hw2"]) {
-    for (const q of homeworkSpec(readNotebook(path.join(ROOT, "solutions", `${hw}.ipynb`))).questions.filter((q) => q.fn && q.inputs)) {
+    const solution = path.join(ROOT, "solutions", `${hw}.ipynb`);
+    const generators = loadInputs(solution);
+    for (const q of homeworkSpec(readNotebook(solution)).questions.filter((q) => q.fn && q.inputs)) {
       for (const seed of [1, 2, 3, 117, 999, 123456]) {
-        const cases = questionInputs(q, seed);
+        const cases = questionInputs(q, seed, generators);
         const published = new Set(cases.filter((c) => !c.hidden).map((c) => JSON.stringify(c.args)));
         const hidden = cases.filter((c) => c.hidden);
         assert.equal(hidden.length, q.hidden ?? 2, `${hw} ${q.id}`);
         for (const c of hidden) assert.ok(!published.has(JSON.stringify(c.args)), `${hw} ${q.id} seed ${seed}: a hidden input is a public one`);
-        assert.deepEqual(questionInputs(q, seed), cases, "same seed, same inputs");
+        assert.deepEqual(questionInputs(q, seed, generators), cases, "same seed, same inputs");
       }
     }
   }
   // hw1's 1a draws (k, n) with n ≤ 7: without the redraw some seed repeats a public input.
-  const q1a = homeworkSpec(readNotebook(path.join(ROOT, "solutions", "hw1.ipynb"))).questions.find((q) => q.id === "1a")!;
-  const hits = Array.from({ length: 200 }, (_, s) => questionInputs(q1a, s)).filter((cases) => cases.some((c) => c.hidden && cases.some((p) => !p.hidden && JSON.stringify(p.args) === JSON.stringify(c.args)))).length;
+  const hw1 = path.join(ROOT, "solutions", "hw1.ipynb");
+  const q1a = homeworkSpec(readNotebook(hw1)).questions.find((q) => q.id === "1a")!;
+  const hw1Inputs = loadInputs(hw1);
+  const hits = Array.from({ length: 200 }, (_, s) => questionInputs(q1a, s, hw1Inputs)).filter((cases) => cases.some((c) => c.hidden && cases.some((p) => !p.hidden && JSON.stringify(p.args) === JSON.stringify(c.args)))).length;
   assert.equal(hits, 0);
 });
