@@ -75,6 +75,16 @@ export function findFrontEnds(): JupyterFrontEnds {
   return { python: null, lab: false, notebook: false };
 }
 
+/**
+ * The flags for starting a Jupyter server: Jupyter refuses to run as root unless told
+ * `--allow-root`, and root is the normal user in containers and JupyterHub images, so the course
+ * command adds that flag itself there (once, whatever the user already passed).
+ */
+export function serverArgs(args: readonly string[], uid: number | undefined = process.getuid?.()): string[] {
+  const asRoot = uid === 0 && !args.some((a) => a === "--allow-root" || /^--(NotebookApp|ServerApp)\.allow_root(=|$)/.test(a));
+  return asRoot ? [...args, "--allow-root"] : [...args];
+}
+
 /** Runs `python -m jupyter ...` and returns its stdout. */
 export function jupyter(python: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync(python, ["-m", "jupyter", ...args], { encoding: "utf8", env });
