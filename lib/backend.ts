@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as path from "path";
 import "./quiet";
-import { patchWasmMatMul } from "./kernels/wasm-matmul";
+import { useWasmKernels, WASM_KERNEL_SETS, type WasmKernelSet } from "./kernels/wasm-kernels";
 import { courseSeed } from "./seed";
 
 /** The backends the kit can run on. */
@@ -19,6 +19,10 @@ export interface BackendInfo {
   readonly tfName: string;
   readonly reason: string;
   readonly tfjsVersion: string;
+  /** On WASM: the kernel set in use (kernels/wasm-kernels.ts). */
+  readonly kernels?: WasmKernelSet;
+  /** On WASM: why the native BLAS matmul is not in use ("" when it is). */
+  readonly nativeBlas?: string;
 }
 
 const TF_NAMES: Record<BackendName, string> = { node: "tensorflow", wasm: "wasm", cpu: "cpu" };
@@ -40,6 +44,7 @@ export async function setupBackend(options: { prefer?: BackendName; quiet?: bool
   if (wanted && !isBackendName(wanted)) {
     throw new Error(`MTL_BACKEND=${forced} is not one of node, wasm, cpu`);
   }
+  wantedWasmKernels(); // a malformed MTL_WASM_KERNELS fails here with its own message, not as a skipped backend
   const reasons: string[] = [];
   const order: BackendName[] = wanted ? [wanted as BackendName] : ["node", "wasm", "cpu"];
   for (const name of order) {
@@ -50,7 +55,7 @@ export async function setupBackend(options: { prefer?: BackendName; quiet?: bool
           ? `forced by MTL_BACKEND=${forced}`
           : "requested"
         : `chosen automatically${reasons.length ? `; skipped ${reasons.join("; ")}` : ""}`;
-      current = { name, tfName: TF_NAMES[name], reason, tfjsVersion: tf.version.tfjs };
+      current = { name, tfName: TF_NAMES[name], reason, tfjsVersion: tf.version.tfjs, ...(name === "wasm" ? wasmKernels : {}) };
       if (!options.quiet) {
         console.log(describeBackend(current));
         console.log(describeSeed());
@@ -75,9 +80,21 @@ export function describeSeed(): string {
     : `course seed ${seed} (from MTL_SEED)`;
 }
 
-/** One line that says which backend runs and why. */
+/** One line that says which backend runs and why, and on WASM which kernels and why not native BLAS. */
 export function describeBackend(info: BackendInfo): string {
-  return `TensorFlow.js ${info.tfjsVersion} on the '${info.name}' backend (${DESCRIPTIONS[info.name]}): ${info.reason}`;
+  return `TensorFlow.js ${info.tfjsVersion} on the '${info.name}' backend (${DESCRIPTIONS[info.name]}${info.kernels ? kernelNote(info) : ""}): ${info.reason}`;
+}
+
+const KERNEL_NOTES: Record<WasmKernelSet, string> = {
+  stock: "tfjs's stock kernels",
+  matmul: "the kit's matmul kernels",
+  js: "the kit's matmul, gather, slice and concat kernels",
+  blas: "the kit's gather, slice and concat kernels, matmul on native BLAS (OpenBLAS)",
+};
+
+function kernelNote(info: BackendInfo): string {
+  const set = info.kernels!;
+  return `; ${KERNEL_NOTES[set]}${set !== "blas" && info.nativeBlas ? `; native BLAS not in use: ${info.nativeBlas}` : ""}`;
 }
 
 function isBackendName(s: string): s is BackendName {
@@ -101,7 +118,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     const ok = await tf.setBackend(TF_NAMES[name]);
     if (!ok) return "tf.setBackend returned false";
     await tf.ready();
-    if (name === "wasm") registerWasmWorkarounds();
+    if (name === "wasm") wasmKernels = registerWasmKernels();
     return null;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
@@ -109,10 +126,27 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
+let wasmKernels: { kernels: WasmKernelSet; nativeBlas: string } = { kernels: "stock", nativeBlas: "" };
+
 /**
- * Works around WASM backend gaps: slow transposed matmuls (kernels/wasm-matmul.ts). Embedding
- * gradients, whose kernel WASM lacks, are handled by the embedding op itself (ops/embedding.ts).
+ * Registers the kit's WASM kernels (kernels/wasm-kernels.ts): the fastest set that loads, or the
+ * one MTL_WASM_KERNELS=stock|matmul|js|blas names (MTL_WASM_PATCHES=0 still means stock).
+ * Embedding gradients, whose kernel WASM lacks, are handled by the embedding op itself
+ * (ops/embedding.ts).
  */
-function registerWasmWorkarounds(): void {
-  if (process.env.MTL_WASM_PATCHES !== "0") patchWasmMatMul();
+function registerWasmKernels(): { kernels: WasmKernelSet; nativeBlas: string } {
+  const { set: wanted, because } = wantedWasmKernels();
+  const { set, why } = useWasmKernels(wanted);
+  return { kernels: set, nativeBlas: set === "blas" ? "" : why || `not requested (${because})` };
+}
+
+/** The WASM kernel set the environment asks for; a malformed MTL_WASM_KERNELS is an error. */
+function wantedWasmKernels(): { set: WasmKernelSet; because: string } {
+  if (process.env.MTL_WASM_PATCHES === "0") return { set: "stock", because: "MTL_WASM_PATCHES=0" };
+  const forced = (process.env.MTL_WASM_KERNELS ?? "").trim().toLowerCase();
+  if (!forced) return { set: "blas", because: "" };
+  if (!(WASM_KERNEL_SETS as readonly string[]).includes(forced)) {
+    throw new Error(`MTL_WASM_KERNELS=${forced} is not one of ${WASM_KERNEL_SETS.join(", ")}`);
+  }
+  return { set: forced as WasmKernelSet, because: `MTL_WASM_KERNELS=${forced}` };
 }

@@ -2,36 +2,19 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/backend";
-import { Rng } from "../../lib/random";
+import { useWasmKernels } from "../../lib/kernels/wasm-kernels";
+import { maxDiff, onCpuAndWasm, randomTensor } from "./kernel-helpers";
 
 before(async () => {
   await setupBackend({ quiet: true, prefer: "wasm" });
+  // The transposing kernels themselves, whether or not native BLAS would be picked here.
+  useWasmKernels("matmul");
 });
 
-function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(new Rng(seed).normals(n), shape);
-}
-
 /** Runs f on the cpu backend (reference) and on wasm (patched), returning both results. */
-async function onBoth(f: () => tf.Tensor): Promise<{ cpu: Float32Array; wasm: Float32Array; shape: number[] }> {
-  await tf.setBackend("cpu");
-  const c = f();
-  const cpu = (await c.data()) as Float32Array;
-  c.dispose();
-  await tf.setBackend("wasm");
-  const w = f();
-  const wasm = (await w.data()) as Float32Array;
-  const shape = w.shape;
-  w.dispose();
-  return { cpu, wasm, shape };
-}
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
+async function onBoth(f: () => tf.Tensor): Promise<{ cpu: number[]; wasm: number[]; shape: number[] }> {
+  const r = await onCpuAndWasm(f);
+  return { cpu: r.cpu.values, wasm: r.wasm.values, shape: r.wasm.shape };
 }
 
 for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
