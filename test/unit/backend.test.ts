@@ -17,7 +17,7 @@ test("without native tfjs-node the kit picks WASM and says why", () => {
   assert.equal(r.code, 0, r.out);
   const info = JSON.parse(r.out.trim().split("\n").pop()!);
   assert.equal(info.name, "wasm");
-  assert.match(r.out, /'wasm' backend \(WebAssembly with SIMD\): chosen automatically; skipped 'node'/);
+  assert.match(r.out, /'wasm' backend \(WebAssembly with SIMD; [^)]*(kernels|\(OpenBLAS\))\): chosen automatically; skipped 'node'/);
 });
 
 test("MTL_BACKEND forces a backend", () => {
@@ -37,4 +37,23 @@ test("forcing the absent native backend fails with a message, not a crash", () =
   const r = choose({ MTL_BACKEND: "node" });
   assert.equal(r.code, 3);
   assert.match(r.out, /'node': @tensorflow\/tfjs-node is not installed/);
+});
+
+test("the backend line says whether native BLAS is in use, and why not", () => {
+  const off = choose({ MTL_BACKEND: "", MTL_NATIVE_BLAS: "0" });
+  assert.equal(off.code, 0, off.out);
+  assert.match(off.out, /the kit's matmul, gather, slice and concat kernels; native BLAS not in use: turned off by MTL_NATIVE_BLAS=0\)/);
+  const stock = choose({ MTL_BACKEND: "", MTL_WASM_KERNELS: "stock" });
+  assert.match(stock.out, /tfjs's stock kernels; native BLAS not in use: not requested \(MTL_WASM_KERNELS=stock\)/);
+  const auto = choose({ MTL_BACKEND: "", MTL_NATIVE_BLAS: "", MTL_WASM_KERNELS: "" });
+  const info = JSON.parse(auto.out.trim().split("\n").pop()!);
+  // Either it runs (and the line says so) or the line says why not: never silent.
+  if (info.kernels === "blas") assert.match(auto.out, /matmul on native BLAS \(OpenBLAS\)/);
+  else assert.match(auto.out, /native BLAS not in use: \S/);
+});
+
+test("an unknown MTL_WASM_KERNELS is a clear error", () => {
+  const r = choose({ MTL_BACKEND: "", MTL_WASM_KERNELS: "fast" });
+  assert.equal(r.code, 3);
+  assert.match(r.out, /MTL_WASM_KERNELS=fast is not one of stock, matmul, js, blas/);
 });
