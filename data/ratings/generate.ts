@@ -4,7 +4,7 @@
  *   npx tsx data/ratings/generate.ts
  *
  * writes data/ratings/train.csv.gz and test.csv.gz from lib/recommender/ratings.ts with the
- * world SHIPPED_RATINGS (500 users, 300 items, 40 ratings each, seed 330).
+ * world SHIPPED_RATINGS (200 users, 100 items, 30 ratings each, seed 330).
  */
 import * as fs from "fs";
 import * as path from "path";

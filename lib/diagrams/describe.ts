@@ -312,52 +312,61 @@ function describeRanker(m: Ranker): ModelGraph {
 
 function describeRecommender(m: Recommender): ModelGraph {
   const b = new GraphBuilder();
-  const separate = m.tables.length > 1;
+  const mmoe = m.isMmoe;
+  const separate = !mmoe && m.tables.length > 1;
+  const E = m.tables.length;
   const user = b.node({ id: "user", kind: "input", label: "user id", col: 0, row: 0.1 });
   const item = b.node({ id: "item", kind: "input", label: "item id", col: 0, row: 0.9 });
+  // Tables: one shared pair, one pair per head, or (MMoE) one pair per expert, all shared.
   const tables = m.tables.map((t, k) => {
     const task = separate ? k : undefined;
-    const name = separate ? `${RECOMMENDER_TASKS[k]} ` : "shared ";
-    const row = separate ? k * 1.5 - 0.25 : 0.5;
+    const name = mmoe ? `expert ${k + 1} ` : separate ? `${RECOMMENDER_TASKS[k]} ` : "shared ";
+    const row = separate ? k * 1.5 - 0.25 : mmoe ? 0.5 + (k - (E - 1) / 2) * 1.6 : 0.5;
     const u = b.node({ id: `users${k}`, kind: "block", label: `${name}user table`, detail: `${t.user.vocab} × ${t.user.dim}`, task, variables: [t.user.table], col: 1, row: row - 0.4 });
     const q = b.node({ id: `items${k}`, kind: "block", label: `${name}item table`, detail: `${t.item.vocab} × ${t.item.dim}`, task, variables: [t.item.table], col: 1, row: row + 0.4 });
     b.edge(user, u);
     b.edge(item, q);
     return { u, q };
   });
-  const lookup = (t: number) => tables[Math.min(t, tables.length - 1)];
-  const mmoe = m.experts && m.gates && m.rankTower;
-  const dot = b.node({ id: "dot", kind: "op", label: "u·q + bᵢ", detail: "factorization", task: 0, col: 2, row: mmoe ? -1 : 0 });
-  // The rating head always reads [u, q, u⊙q]; the ranking head does too only through MMoE's experts.
-  const feats = (mmoe ? [0, 1] : [1]).map((t) => b.node({ id: `feats${t}`, kind: "op", label: "[u, q, u⊙q]", task: t, col: 2, row: mmoe ? t : 1 }));
-  const bias = b.node({ id: "bias", kind: "block", label: "item bias bᵢ", detail: `${m.itemBias.shape[0]} × 1`, task: 0, variables: [m.itemBias], col: 1, row: mmoe ? -1.1 : separate ? -1.1 : -0.45 });
-  b.edge(item, bias);
-  b.edge(bias, dot);
-  b.edge(lookup(0).u, dot);
-  b.edge(lookup(0).q, dot);
-  feats.forEach((f, i) => {
-    const t = mmoe ? i : 1;
-    b.edge(lookup(t).u, f);
-    b.edge(lookup(t).q, f);
-  });
+  // What each head reads: its table pair, or (MMoE) its gate's mix of the expert pairs.
+  const sources = (t: number): string[] => {
+    if (!mmoe) {
+      const pair = tables[Math.min(t, tables.length - 1)];
+      return [pair.u, pair.q];
+    }
+    const gate = m.gates[t];
+    const g = b.node({ id: `gate${t}`, kind: "gate", label: `gate ${t + 1}`, detail: `softmax over ${E} (user, item ids)`, task: t, variables: gate.variables, col: 2, row: t === 0 ? -1.1 : 2.1 });
+    b.edge(user, g, { dashed: true });
+    b.edge(item, g, { dashed: true });
+    const mix = b.node({ id: `mix${t}`, kind: "op", label: `Σₑ g${t + 1},ₑ (uₑ, qₑ)`, task: t, col: 3, row: t === 0 ? -0.4 : 1.4 });
+    for (const pair of tables) {
+      b.edge(pair.u, mix);
+      b.edge(pair.q, mix);
+    }
+    b.edge(g, mix);
+    return [mix];
+  };
+  const col = mmoe ? 4 : 2;
+  const dot = b.node({ id: "dot", kind: "op", label: "u·q + bₐ + bᵢ", detail: "factorization", task: 0, col, row: mmoe ? -0.4 : 0 });
+  const feats = b.node({ id: "feats1", kind: "op", label: "[u, q, u⊙q]", task: 1, col, row: mmoe ? 1.4 : 1 });
+  const biasRow = mmoe ? -1.9 : separate ? -1.1 : -0.45;
+  const userBias = b.node({ id: "userBias", kind: "block", label: "user bias bₐ", detail: `${m.userBias.shape[0]} × 1`, task: 0, variables: [m.userBias], col: col - 1, row: biasRow - 0.7 });
+  const itemBias = b.node({ id: "bias", kind: "block", label: "item bias bᵢ", detail: `${m.itemBias.shape[0]} × 1`, task: 0, variables: [m.itemBias], col: col - 1, row: biasRow });
+  b.edge(user, userBias);
+  b.edge(item, itemBias);
+  b.edge(userBias, dot);
+  b.edge(itemBias, dot);
+  for (const s of sources(0)) b.edge(s, dot);
+  for (const s of sources(1)) b.edge(s, feats);
   const depth = m.ratingMlp.layers.length;
-  if (m.experts && m.gates && m.rankTower) {
-    const mixes = moeBlock(b, m.experts, m.gates, 2, 3, feats[0], 0.5);
-    for (const n of b.nodes.filter((n) => n.id.startsWith("expert"))) b.edge(feats[1], n.id);
-    const rank = mlpNodes(b, m.rankTower, "rankTower", "ranking tower", 5, 0, 0);
-    const rating = mlpNodes(b, m.ratingMlp, "rating", "rating MLP", 5, 1, 1);
-    const end = 5 + Math.max(rank.length, depth);
-    const plus = b.node({ id: "plus", kind: "op", label: "+", detail: "score", task: 0, col: end, row: 0 });
-    const ys = outputs(b, 2, end + 1, ["ranking (BPR)", "rating"]);
-    b.chain([mixes[0], ...rank, plus, ys[0]]);
-    b.edge(dot, plus);
-    b.chain([mixes[1], ...rating, ys[1]]);
-  } else {
-    const ys = outputs(b, 2, 3 + depth, ["ranking (BPR)", "rating"]);
-    b.chain([feats[0], ...mlpNodes(b, m.ratingMlp, "rating", "rating MLP", 3, 1, 1), ys[1]]);
-    b.edge(dot, ys[0]);
-  }
-  const note = separate ? "Separate embeddings: each head has its own user and item tables." : "Shared embeddings: both heads look users and items up in the same tables.";
+  const ys = outputs(b, 2, col + 1 + depth, ["ranking (BPR)", "rating"]);
+  b.chain([feats, ...mlpNodes(b, m.ratingMlp, "rating", "rating MLP", col + 1, 1, 1), ys[1]]);
+  b.edge(dot, ys[0]);
+  const note = mmoe
+    ? `MMoE embeddings: ${E} expert table pairs shared by both heads; each head reads its gate's mix of them. The heads are the plain model's.`
+    : separate
+      ? "Separate embeddings: each head has its own user and item tables."
+      : "Shared embeddings: both heads look users and items up in the same tables.";
   return b.build(m.name, 2, ["ranking", "rating"], note);
 }
 

@@ -1,5 +1,6 @@
-/** Barrel of lib/recommender: homework 2's ratings data, two-task recommender and its metrics. */
+/** Barrel of lib/recommender: homework 2's ratings data, two-task recommender, its metrics and curves. */
 export * from "./ratings";
 export * from "./model";
 export * from "./family";
 export * from "./evaluate";
+export * from "./curves";

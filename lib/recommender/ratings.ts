@@ -19,19 +19,23 @@ export interface Rating {
 
 /** How the ratings world is drawn. */
 export interface RatingsConfig {
-  /** Default 500. */
+  /** Default 200. */
   users?: number;
-  /** Default 300. */
+  /** Default 100. */
   items?: number;
-  /** Dimension of the true latent factors. Default 6. */
+  /** Dimension of the true latent factors. Default 3. */
   dim?: number;
-  /** Ratings per user; the last one drawn is the user's test rating. Default 40. */
+  /** Ratings per user; one of them, chosen at random, is the user's test rating. Default 30. */
   perUser?: number;
+  /** How strongly a user's taste (u·v) drives which items the user rates (a logit scale). Default 2.5. */
+  taste?: number;
+  /** Spread (sd of the logit) of item popularity in which items get rated. Default 0.7. */
+  popularity?: number;
   /** Default 330. */
   seed?: number;
 }
 
-/** The split of a ratings data set: per user, the last rating drawn is held out. */
+/** The split of a ratings data set: per user, one rating chosen at random is held out. */
 export interface RatingsData {
   users: number;
   items: number;
@@ -44,10 +48,10 @@ const COLUMNS = ["user", "item", "rating"] as const;
 
 /** Draws a ratings data set: the same config gives the same ratings. */
 export function makeRatings(config: RatingsConfig = {}): RatingsData {
-  const users = config.users ?? 500;
-  const items = config.items ?? 300;
-  const dim = config.dim ?? 6;
-  const perUser = config.perUser ?? 40;
+  const users = config.users ?? 200;
+  const items = config.items ?? 100;
+  const dim = config.dim ?? 3;
+  const perUser = config.perUser ?? 30;
   if (perUser >= items) throw new Error(`makeRatings: perUser (${perUser}) must be below items (${items})`);
   const rng = new Rng(config.seed ?? 330);
   const scale = 1 / Math.sqrt(dim);
@@ -55,23 +59,26 @@ export function makeRatings(config: RatingsConfig = {}): RatingsData {
   const v = Array.from({ length: items }, () => Array.from(rng.normals(dim, 0, 1.2 * scale)));
   const itemBias = Array.from(rng.normals(items, 0, 0.4));
   const userBias = Array.from(rng.normals(users, 0, 0.3));
-  const popularity = Array.from(rng.normals(items, 0, 0.7));
+  const popularity = Array.from(rng.normals(items, 0, config.popularity ?? 0.7));
+  const taste = config.taste ?? 2.5;
   const train: Rating[] = [];
   const test: Rating[] = [];
   for (let a = 0; a < users; a++) {
     const affinity = v.map((vi) => vi.reduce((s, x, k) => s + x * u[a][k], 0));
     // Users pick what they like and what is popular: rated items are not a random sample.
-    const weights = affinity.map((f, i) => Math.exp(1.5 * f + popularity[i]));
+    const weights = affinity.map((f, i) => Math.exp(taste * f + popularity[i]));
     const chosen: number[] = [];
     for (let k = 0; k < perUser; k++) {
       const i = rng.categorical(weights);
       weights[i] = 0;
       chosen.push(i);
     }
+    // The held-out rating is any of the user's, not the last drawn (the least liked of the rest).
+    const heldOut = rng.int(perUser);
     chosen.forEach((i, k) => {
       const raw = 3.2 + 1.6 * affinity[i] + itemBias[i] + userBias[a] + rng.normal(0, 0.5);
       const r = { user: a, item: i, rating: Math.min(5, Math.max(1, Math.round(raw))) };
-      (k === perUser - 1 ? test : train).push(r);
+      (k === heldOut ? test : train).push(r);
     });
   }
   return { users, items, train, test };
@@ -93,7 +100,7 @@ export function parseRatingsCsv(text: string): Rating[] {
 }
 
 /** The world behind the shipped files in data/ratings/. */
-export const SHIPPED_RATINGS: RatingsConfig = { users: 500, items: 300, dim: 6, perUser: 40, seed: 330 };
+export const SHIPPED_RATINGS: RatingsConfig = { users: 200, items: 100, dim: 3, perUser: 30, taste: 2.5, popularity: 0.7, seed: 330 };
 
 /** The gzipped CSV bytes of the shipped train and test files (byte-identical for the same config). */
 export function makeRatingsFiles(config: RatingsConfig = SHIPPED_RATINGS): { train: Buffer; test: Buffer } {
