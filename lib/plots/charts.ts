@@ -149,3 +149,36 @@ export function meanWithSpread(groups: SpreadGroup[] | Record<string, SpreadGrou
   if (Array.isArray(groups)) figure.layout = { ...figure.layout, showlegend: false };
   return figure;
 }
+
+/** One curve repeated over seeds: a label, the x values, and one y series per seed (same length as x). */
+export interface CurveGroup {
+  label: string;
+  x: number[];
+  runs: number[][];
+  /** Line colour; default the group's position in TASK_COLORS. */
+  color?: string;
+  /** Line style, e.g. "dash" for training curves next to solid test curves. */
+  dash?: "solid" | "dot" | "dash" | "dashdot";
+}
+
+/**
+ * Learning curves over seeds: for each group, the mean over its runs at every x as a line, with
+ * ± one standard deviation as error bars. Runs must all have one value per x.
+ */
+export function curvesWithSpread(groups: CurveGroup[], options: { title: string; xTitle: string; yTitle: string; logY?: boolean; height?: number }): Figure {
+  const data: ScatterTrace[] = groups.map((g, k) => {
+    for (const r of g.runs) if (r.length !== g.x.length) throw new Error(`curvesWithSpread: a run of "${g.label}" has ${r.length} values for ${g.x.length} x values`);
+    const at = (i: number) => g.runs.map((r) => r[i]);
+    return {
+      x: g.x,
+      y: g.x.map((_, i) => mean(at(i))),
+      error_y: { type: "data", array: g.x.map((_, i) => (g.runs.length > 1 ? std(at(i)) : 0)), visible: true },
+      mode: "lines+markers",
+      name: g.label,
+      line: { color: g.color ?? TASK_COLORS[k % TASK_COLORS.length], dash: g.dash ?? "solid", width: 2 },
+      marker: { size: 4 },
+    };
+  });
+  const yaxis: Axis = options.logY ? logAxis(groups.flatMap((g) => g.runs.flat()), options.yTitle) : { title: options.yTitle };
+  return { data, layout: { title: options.title, xaxis: { title: options.xTitle }, yaxis, height: options.height ?? 380 } };
+}
