@@ -1,0 +1,62 @@
+/** Throw-away Unix accounts for tests that need real users (JupyterHub's LocalProcessSpawner). Root only. */
+import { execFileSync, spawnSync } from "child_process";
+
+/** Whether a user of that name exists on this machine. */
+export function userExists(name: string): boolean {
+  return spawnSync("getent", ["passwd", name], { stdio: "ignore" }).status === 0;
+}
+
+/** Creates a user with its home at `home`; refuses a name that already exists (it is not ours to remove). */
+export function createUser(name: string, home: string): void {
+  if (userExists(name)) throw new Error(`a user named ${name} already exists on this machine; the test will not reuse or remove it`);
+  execFileSync("useradd", ["--create-home", "--home-dir", home, "--shell", "/bin/sh", "--comment", "course test (throw-away)", name], { stdio: "pipe" });
+}
+
+/** The uid of a user. */
+export function uidOf(name: string): number {
+  return Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
+}
+
+/** Process ids of everything running as that user. */
+function processesOf(name: string): number[] {
+  const r = spawnSync("ps", ["-o", "pid=", "-u", name], { encoding: "utf8" });
+  return (r.stdout ?? "").split("\n").map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+/** Runs a command as that user; returns its exit status and output. */
+export function runAs(name: string, command: string[]): { status: number | null; output: string } {
+  const r = spawnSync("runuser", ["-u", name, "--", ...command], { encoding: "utf8" });
+  return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+}
+
+/**
+ * Ends every process of a throw-away user (its own processes only, listed by that user's name) and
+ * removes the account. The home folder is left to the caller's temp-dir cleanup.
+ */
+export async function removeUser(name: string): Promise<void> {
+  if (!userExists(name)) return;
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    for (const pid of processesOf(name)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* gone already */
+      }
+    }
+    for (let i = 0; i < 25 && processesOf(name).length; i++) await new Promise((r) => setTimeout(r, 200));
+  }
+  execFileSync("userdel", [name], { stdio: "pipe" });
+}
+
+/** The same as removeUser without waiting (SIGKILL at once), for a test process that is being interrupted. */
+export function removeUserSync(name: string): void {
+  if (!userExists(name)) return;
+  for (const pid of processesOf(name)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone already */
+    }
+  }
+  spawnSync("userdel", [name], { stdio: "ignore" });
+}
