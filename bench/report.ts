@@ -11,7 +11,14 @@ export interface StepRow {
   ms: number | null;
   /** Floating-point operations of one step (forward + backward), counted from the matmul shapes. */
   flops: number;
+  /** Median over rounds of PyTorch's ms per step, timed in the same rounds. */
   torchMs: number | null;
+  /** Median over rounds of (this side's ms ÷ PyTorch's ms in the same round). */
+  ratio?: number | null;
+  /** Lowest and highest per-round ratio. */
+  ratioRange?: [number, number] | null;
+  /** Rounds the ratio is taken over. */
+  rounds?: number;
   note?: string;
 }
 
@@ -21,8 +28,10 @@ export interface BenchReport {
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string };
   quick: boolean;
   steps: StepRow[];
-  peak: { torchGflops: number | null; wasmGflops: number | null; note?: string };
+  peak: { torchGflops: number | null; wasmGflops: number | null; nativeGflops?: number | null; note?: string };
   notebooks: Array<{ notebook: string; seconds: number; budget: number; ok: boolean }>;
+  /** The backend line the notebooks' kernel printed (which kernels they ran on). */
+  notebookBackend?: string;
   grader: Array<{ submissions: number; jobs: number; seconds: number; perSubmission: number }> | { note: string };
   coldStart: { seconds: number | null; note?: string };
   notes: string[];
@@ -46,16 +55,19 @@ export function toMarkdown(r: BenchReport): string {
   const m = r.machine;
   const lines: string[] = [];
   lines.push(`Benchmark of ${r.date}${r.quick ? " (quick mode)" : ""} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`, "");
-  lines.push("**Training step** (forward + backward + Adam), ms per step; GFLOP/s achieved; ratio to PyTorch on one thread:", "");
+  const rounds = Math.max(0, ...r.steps.map((s) => s.rounds ?? 0));
+  lines.push(`**Training step** (forward + backward + Adam), ms per step (median); GFLOP/s achieved; ratio to PyTorch on one thread${rounds ? `, timed side by side in ${rounds} interleaved rounds: median ratio (lowest–highest round)` : ""}:`, "");
   lines.push("| model | batch | backend | ms/step | GFLOP/s | PyTorch ms | tfjs / PyTorch |", "| --- | ---: | --- | ---: | ---: | ---: | ---: |");
   for (const s of r.steps) {
     const gflops = s.ms ? s.flops / (s.ms / 1000) / 1e9 : null;
-    const ratio = s.ms && s.torchMs ? s.ms / s.torchMs : null;
-    lines.push(`| ${s.model} | ${s.batch} | ${s.backend} | ${fmt(s.ms)} | ${fmt(gflops, 1)} | ${fmt(s.torchMs)} | ${ratio ? ratio.toFixed(2) + "×" : s.note ?? "–"} |`);
+    const ratio = s.ratio ?? (s.ms && s.torchMs ? s.ms / s.torchMs : null);
+    const range = s.ratioRange ? ` (${s.ratioRange[0].toFixed(2)}–${s.ratioRange[1].toFixed(2)})` : "";
+    lines.push(`| ${s.model} | ${s.batch} | ${s.backend} | ${fmt(s.ms)} | ${fmt(gflops, 1)} | ${fmt(s.torchMs)} | ${ratio ? ratio.toFixed(2) + "×" + range : s.note ?? "–"} |`);
   }
-  lines.push("", `**Machine limit**: dense 1024×1024 matmul peak ${fmt(r.peak.torchGflops, 1)} GFLOP/s (PyTorch/OpenBLAS, 1 thread); ${fmt(r.peak.wasmGflops, 1)} GFLOP/s (tfjs WASM).${r.peak.note ? " " + r.peak.note : ""}`, "");
+  const native = r.peak.nativeGflops ? `; ${fmt(r.peak.nativeGflops, 1)} GFLOP/s (the kit's native BLAS matmul)` : "";
+  lines.push("", `**Machine limit**: dense 1024×1024 matmul peak ${fmt(r.peak.torchGflops, 1)} GFLOP/s (PyTorch/OpenBLAS, 1 thread); ${fmt(r.peak.wasmGflops, 1)} GFLOP/s (tfjs WASM)${native}.${r.peak.note ? " " + r.peak.note : ""}`, "");
   if (r.notebooks.length) {
-    lines.push("**Course notebooks** in the real kernel (WASM):", "", "| notebook | seconds | budget | ok |", "| --- | ---: | ---: | --- |");
+    lines.push(`**Course notebooks** in the real kernel (default backend${r.notebookBackend ? `: ${r.notebookBackend}` : ""}):`, "", "| notebook | seconds | budget | ok |", "| --- | ---: | ---: | --- |");
     for (const n of r.notebooks) lines.push(`| ${n.notebook} | ${fmt(n.seconds, 1)} | ${n.budget} | ${n.ok ? "yes" : "**no**"} |`);
     lines.push(`| **all** | ${fmt(r.notebooks.reduce((s, n) => s + n.seconds, 0), 1)} | 300 | |`, "");
   }

@@ -3,30 +3,19 @@
  * training steps per backend against PyTorch twins, the machine's matmul peak, the course's
  * notebooks in the real kernel, and the kernel's cold start. Writes bench/results/<name>.json and .md.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { setupBackend, type BackendName } from "../lib/backend";
-import { findPython } from "../scripts/jupyter";
+import { backendInfo, setupBackend, type BackendName } from "../lib/backend";
+import { median } from "../lib/stats";
 import { budgetFor, runNotebook } from "../scripts/notebook-runner";
 import { machine, toMarkdown, writeReport, type BenchReport, type StepRow } from "./report";
-import { MODELS, matmulGflops, timeStep } from "./steps";
+import { kernelSides, peakPerSide, timeInRounds } from "./rounds";
+import { MODELS, prepareStep, timeBlock } from "./steps";
+import { TorchTwin } from "./torch-client";
 import { timeGrading } from "./grader";
 
 const ROOT = path.resolve(__dirname, "..");
-
-function torchTwins(batches: number[], reps: number): { steps: Array<{ model: string; batch: number; ms: number }>; peak?: number; error?: string } {
-  const python = findPython(["torch"]) ?? "/usr/bin/python3";
-  const request = { threads: 1, reps, warmup: 5, peak: true, batches, models: MODELS.map((m) => ({ name: m.name, ...m.torch })) };
-  const r = spawnSync(python, [path.join(__dirname, "torch_twin.py")], { input: JSON.stringify(request), encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
-  try {
-    const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}");
-    return { steps: out.steps ?? [], peak: out.peak_gflops, error: out.error };
-  } catch {
-    return { steps: [], error: `PyTorch twin failed: ${(r.stderr || r.stdout).trim().slice(-300)}` };
-  }
-}
 
 /** The sections to run: all, or those named by --only=steps,notebooks,grader,cold (others are kept from the last report). */
 function sections(): Set<string> {
@@ -40,38 +29,67 @@ async function main(): Promise<void> {
   const previousFile = path.join(__dirname, "results", `${quick ? "quick" : "latest"}.json`);
   const previous: Partial<BenchReport> = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : {};
   const batches = quick ? [64] : [64, 256, 1024];
-  const reps = quick ? 5 : 20;
   const notes: string[] = [];
   const steps: StepRow[] = [];
 
-  const torch = run.has("steps") ? torchTwins(batches, quick ? 5 : 30) : { steps: [], peak: previous.peak?.torchGflops ?? undefined };
-  if (torch.error) notes.push(`PyTorch rows skipped: ${torch.error}`);
-  const torchMs = (model: string, batch: number) => torch.steps.find((s) => s.model === model && s.batch === batch)?.ms ?? null;
-
-  const backends: BackendName[] = !run.has("steps") ? [] : quick ? ["wasm"] : ["node", "wasm", "cpu"];
+  let torchGflops: number | null = run.has("steps") ? null : (previous.peak?.torchGflops ?? null);
   let wasmGflops: number | null = run.has("steps") ? null : (previous.peak?.wasmGflops ?? null);
+  let nativeGflops: number | null = run.has("steps") ? null : (previous.peak?.nativeGflops ?? null);
   if (!run.has("steps")) steps.push(...(previous.steps ?? []));
-  for (const backend of backends) {
+  if (run.has("steps")) {
+    let torch: TorchTwin | null = null;
     try {
-      await setupBackend({ prefer: backend, quiet: true });
+      torch = await TorchTwin.start();
     } catch (e) {
-      notes.push(`backend '${backend}' skipped: ${(e as Error).message}`);
-      continue;
+      notes.push(`PyTorch rows skipped: ${(e as Error).message}`);
     }
-    if (backend === "wasm") wasmGflops = matmulGflops();
-    for (const spec of MODELS) {
-      for (const batch of batches) {
-        // The pure-JS backend is ~10× slower: time it at batch 256 only.
-        if (backend === "cpu" && batch !== 256) continue;
-        const { ms, flops } = timeStep(spec, batch, { reps: backend === "cpu" ? 3 : reps, rounds: quick ? 1 : 3 });
-        steps.push({ model: spec.name, batch, backend, ms, flops, torchMs: torchMs(spec.name, batch) });
-        console.log(`${spec.name} · batch ${batch} · ${backend}: ${ms.toFixed(2)} ms/step (PyTorch ${torchMs(spec.name, batch)?.toFixed(2) ?? "–"})`);
+    // The WASM kernel sets the chooser can pick, timed against PyTorch in the same rounds.
+    await setupBackend({ prefer: "wasm", quiet: true });
+    const { sides, notes: sideNotes } = kernelSides();
+    notes.push(...sideNotes);
+    const rounds = quick ? 2 : 7;
+    const timed = await timeInRounds({ batches, rounds, quick, sides, torch, log: (l) => console.log(l) });
+    steps.push(...timed.rows);
+    notes.push(...timed.notes);
+    for (const row of timed.rows) console.log(`${row.model} · batch ${row.batch} · ${row.backend}: ${row.ms?.toFixed(2)} ms/step, ${row.ratio?.toFixed(2) ?? "–"}× PyTorch`);
+    const peaks = peakPerSide(sides);
+    wasmGflops = peaks["wasm"] ?? null;
+    nativeGflops = peaks["native BLAS"] ?? null;
+    if (torch) {
+      try {
+        torchGflops = await torch.peakGflops();
+      } catch (e) {
+        notes.push(`PyTorch peak not measured: ${(e as Error).message}`);
       }
     }
+    // Other backends (native tfjs-node where installed, the pure-JS cpu one at batch 256): a
+    // few blocks each, against PyTorch's median from the rounds above.
+    for (const backend of (quick ? [] : ["node", "cpu"]) as BackendName[]) {
+      try {
+        await setupBackend({ prefer: backend, quiet: true });
+      } catch (e) {
+        notes.push(`backend '${backend}' skipped: ${(e as Error).message.split(": ").slice(1).join(": ")}`);
+        continue;
+      }
+      for (const spec of MODELS) {
+        for (const batch of backend === "cpu" ? [256] : batches) {
+          const prepared = prepareStep(spec, batch);
+          const ms = median([0, 1, 2].map(() => timeBlock(prepared, backend === "cpu" ? 3 : 20)));
+          prepared.dispose();
+          const torchMs = timed.rows.find((r) => r.model === spec.name && r.batch === batch)?.torchMs ?? null;
+          steps.push({ model: spec.name, batch, backend, ms, flops: prepared.flops, torchMs, ratio: torchMs ? ms / torchMs : null, note: "not interleaved" });
+          console.log(`${spec.name} · batch ${batch} · ${backend}: ${ms.toFixed(2)} ms/step`);
+        }
+      }
+    }
+    torch?.stop();
+    await setupBackend({ prefer: "wasm", quiet: true });
   }
 
   const notebooks: BenchReport["notebooks"] = run.has("notebooks") ? [] : (previous.notebooks ?? []);
   const files = !run.has("notebooks") ? [] : quick ? ["notebooks/00-setup.ipynb"] : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => `notebooks/${f}`);
+  // The kernel inherits this environment, so it picks what setupBackend picks here.
+  const notebookBackend = files.length ? await defaultBackendLabel() : previous.notebookBackend;
   for (const file of files) {
     const run = await runNotebook(path.join(ROOT, file));
     notebooks.push({ notebook: file, seconds: run.seconds, budget: budgetFor(file), ok: run.ok });
@@ -79,11 +97,7 @@ async function main(): Promise<void> {
   }
 
   // Cold start: Jupyter starts the kernel, which runs one cell that imports the library and readies the backend.
-  const coldDir = fs.mkdtempSync(path.join(ROOT, ".artifacts", "cold-"));
-  const coldNb = path.join(coldDir, "cold.ipynb");
-  fs.writeFileSync(coldNb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } }, cells: [{ id: "c", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: 'import * as mtl from "mtl-kit";\nawait mtl.setupBackend({ quiet: true });' }] }));
-  const cold = run.has("cold") ? await runNotebook(coldNb) : null;
-  fs.rmSync(coldDir, { recursive: true, force: true });
+  const cold = run.has("cold") ? await coldStart() : null;
 
   let grader: BenchReport["grader"] = previous.grader ?? { note: "not measured" };
   if (run.has("grader")) {
@@ -103,8 +117,9 @@ async function main(): Promise<void> {
     machine: machine(),
     quick,
     steps,
-    peak: { torchGflops: torch.peak ?? null, wasmGflops },
+    peak: { torchGflops, wasmGflops, nativeGflops },
     notebooks,
+    notebookBackend,
     grader,
     coldStart: cold ? { seconds: cold.ok ? cold.seconds : null, note: cold.ok ? "includes Jupyter's client and kernel start" : `failed: ${cold.error}` } : (previous.coldStart ?? { seconds: null }),
     notes: [
@@ -116,6 +131,26 @@ async function main(): Promise<void> {
   const { md } = writeReport(report, quick ? "quick" : "latest");
   console.log("\n" + toMarkdown(report));
   console.log(`written: ${path.relative(ROOT, md)}`);
+}
+
+/** The default backend and, on WASM, its kernel set, as the notebooks get it. */
+async function defaultBackendLabel(): Promise<string> {
+  const info = backendInfo() ?? (await setupBackend({ quiet: true }));
+  return info.kernels ? `${info.name}, kernel set '${info.kernels}'${info.nativeBlas ? ` (native BLAS not in use: ${info.nativeBlas})` : ""}` : info.name;
+}
+
+/** Runs a one-cell notebook that imports the library and readies the backend, in a fresh kernel. */
+async function coldStart(): Promise<Awaited<ReturnType<typeof runNotebook>>> {
+  // Under the repository (tslab resolves "mtl-kit" from there); .artifacts/ may not exist yet on a fresh clone.
+  fs.mkdirSync(path.join(ROOT, ".artifacts"), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ROOT, ".artifacts", "cold-"));
+  try {
+    const nb = path.join(dir, "cold.ipynb");
+    fs.writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } }, cells: [{ id: "c", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: 'import * as mtl from "mtl-kit";\nawait mtl.setupBackend({ quiet: true });' }] }));
+    return await runNotebook(nb);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((e) => {

@@ -69,8 +69,19 @@ export function stepFlops(model: Architecture, batch: number): number {
   return 3 * 2 * batch * dense.reduce((s, v) => s + v.size, 0);
 }
 
-/** Milliseconds per training step (median of `rounds` timed blocks of `reps` steps). */
-export function timeStep(spec: BenchModel, batch: number, options: { reps: number; rounds: number }): { ms: number; flops: number } {
+/** A model's training step on a fixed batch, built once and timed in blocks. */
+export interface PreparedStep {
+  /** One training step (forward, backward, Adam). */
+  step(): void;
+  /** Floating-point operations of one step (stepFlops). */
+  flops: number;
+  /** Waits for queued work (asynchronous backends) by reading a weight. */
+  sync(): void;
+  dispose(): void;
+}
+
+/** Builds `spec` at `batch` with fixed inputs and targets, warmed up with a few steps. */
+export function prepareStep(spec: BenchModel, batch: number): PreparedStep {
   const model = spec.build();
   const rng = new Rng(1);
   const x = tf.tensor2d(spec.inputs(batch, rng), [batch, spec.inputDim]);
@@ -79,20 +90,24 @@ export function timeStep(spec: BenchModel, batch: number, options: { reps: numbe
   const optimizer = flatAdam({ learningRate: 1e-3 });
   const step = () => optimizer.minimize(() => tf.tidy(() => model.forward(x, tasks, { training: true }).map((o, i) => o.sub(ys[i]).square().mean()).reduce((a, b) => a.add(b)) as tf.Scalar), false, [...model.variables]);
   for (let i = 0; i < 5; i++) step();
-  const blocks: number[] = [];
-  for (let r = 0; r < options.rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < options.reps; i++) step();
-    // Reading a value waits for queued work on asynchronous backends.
-    model.variables[0].dataSync();
-    blocks.push((performance.now() - t0) / options.reps);
-  }
-  const flops = stepFlops(model, batch);
-  optimizer.dispose();
-  model.dispose();
-  tf.dispose([x, ...ys]);
-  blocks.sort((a, b) => a - b);
-  return { ms: blocks[Math.floor(blocks.length / 2)], flops };
+  return {
+    step,
+    flops: stepFlops(model, batch),
+    sync: () => void model.variables[0].dataSync(),
+    dispose: () => {
+      optimizer.dispose();
+      model.dispose();
+      tf.dispose([x, ...ys]);
+    },
+  };
+}
+
+/** Milliseconds per step over one timed block of `reps` steps. */
+export function timeBlock(prepared: PreparedStep, reps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) prepared.step();
+  prepared.sync();
+  return (performance.now() - t0) / reps;
 }
 
 /** GFLOP/s of a 1024×1024 matrix product on the current backend. */

@@ -1,10 +1,14 @@
 """PyTorch twins of the kit's models, timed the same way as the TypeScript benchmark.
 
-Reads a JSON request on stdin: {"threads": 1, "reps": 30, "warmup": 5, "peak": true,
-"models": [{"name": ..., "kind": "mmoe"|"shared-bottom"|"ranker"|"recommender", ...sizes}],
-"batches": [64, 256, 1024]} and prints one JSON object: milliseconds per training step
-(forward + backward + Adam) for each model and batch, and the measured matmul peak in GFLOP/s.
-Prints {"error": ...} and exits 0 when torch is absent, so the caller can note it and go on.
+Reads JSON requests on stdin, one per line, and answers each with one JSON line on stdout, so the
+benchmark can interleave PyTorch and tfjs blocks in rounds on a shared machine:
+  {"threads": 1}                                   first line: settings; answers {"torch": version}
+  {"op": "step", "model": {"name": ..., "kind": "mmoe"|"shared-bottom"|"ranker"|"recommender",
+   ...sizes}, "batch": 256, "reps": 20}            milliseconds per training step (forward +
+                                                   backward + Adam) over one timed block of reps
+  {"op": "peak"}                                   GFLOP/s of a 1024x1024 matmul
+Each model and batch is built (and warmed up) once, on its first request. Answers {"error": ...}
+(and keeps serving) when torch is absent or a request fails, so the caller can note it and go on.
 """
 import json
 import sys
@@ -12,15 +16,16 @@ import time
 
 
 def main():
-    req = json.load(sys.stdin)
+    settings = json.loads(sys.stdin.readline() or "{}")
     try:
         import torch
         from torch import nn
     except Exception as e:  # the benchmark notes the absence instead of failing
-        print(json.dumps({"error": "PyTorch is not available: %s" % e}))
+        reply({"error": "PyTorch is not available: %s" % e})
         return
     torch.manual_seed(0)
-    torch.set_num_threads(int(req.get("threads", 1)))
+    torch.set_num_threads(int(settings.get("threads", 1)))
+    reply({"torch": torch.__version__, "threads": torch.get_num_threads()})
 
     def mlp(sizes, last_act=False):
         layers = []
@@ -135,25 +140,35 @@ def main():
 
         return step
 
-    def time_step(step, warmup, reps):
-        for _ in range(warmup):
-            step()
+    def time_block(step, reps):
         t = time.perf_counter()
         for _ in range(reps):
             step()
         return (time.perf_counter() - t) / reps * 1000
 
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "steps": []}
-    for spec in req["models"]:
-        for batch in req["batches"]:
-            ms = time_step(step_fn(spec, batch), req.get("warmup", 5), req.get("reps", 30))
-            out["steps"].append({"model": spec["name"], "batch": batch, "ms": round(ms, 4)})
-    if req.get("peak"):
-        n = 1024
-        a, b = torch.randn(n, n), torch.randn(n, n)
-        ms = time_step(lambda: a @ b, 3, 10)
-        out["peak_gflops"] = round(2 * n ** 3 / (ms / 1000) / 1e9, 2)
-    print(json.dumps(out))
+    steps = {}
+    for line in sys.stdin:
+        try:
+            req = json.loads(line)
+            if req.get("op") == "peak":
+                n = 1024
+                a, b = torch.randn(n, n), torch.randn(n, n)
+                time_block(lambda: a @ b, 3)
+                ms = time_block(lambda: a @ b, 10)
+                reply({"peak_gflops": round(2 * n ** 3 / (ms / 1000) / 1e9, 2)})
+                continue
+            key = (req["model"]["name"], req["batch"])
+            if key not in steps:
+                steps[key] = step_fn(req["model"], req["batch"])
+                time_block(steps[key], int(req.get("warmup", 5)))
+            reply({"ms": round(time_block(steps[key], int(req.get("reps", 20))), 4)})
+        except Exception as e:
+            reply({"error": "%s: %s" % (type(e).__name__, e)})
+
+
+def reply(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

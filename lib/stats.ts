@@ -17,6 +17,14 @@ export function meanPm(values: readonly number[], digits = 3): string {
   return `${mean(values).toFixed(digits)} ± ${std(values).toFixed(digits)}`;
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
 /** Mean, sample standard deviation, extremes and count of repeated runs. */
 export interface Summary {
   n: number;
