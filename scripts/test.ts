@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
-const HEAVY = /^test\/(notebooks|browser|course|harness|grader|bench|jupyterhub)/;
+const HEAVY = /^test\/(notebooks|browser|course|harness|grader|bench|jupyterhub|binder)/;
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
