@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
-const HEAVY = /^test\/(notebooks|browser|course|harness|grader|bench|jupyterhub|binder)/;
+const HEAVY = /^test\/(notebooks|browser|course|harness|grader|bench|jupyterhub|jupyterlab|binder)/;
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -52,7 +52,9 @@ function main(): void {
   execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "build-lib.ts")], { cwd: ROOT, stdio: "inherit" });
   const all = testFiles(path.join(ROOT, "test")).filter((f) => !filters.length || filters.some((w) => f.includes(w)));
   const light = all.filter((f) => !HEAVY.test(f));
-  const heavy = all.filter((f) => HEAVY.test(f));
+  // The notebook test writes the executed copies that the JupyterLab rendering test reuses: it goes first.
+  const first = (f: string) => (f === "test/notebooks.test.ts" ? 0 : 1);
+  const heavy = all.filter((f) => HEAVY.test(f)).sort((a, b) => first(a) - first(b));
   const phases = [runPhase("unit", light, 2), runPhase("integration", heavy, 1)];
   const pass = phases.reduce((s, p) => s + p.pass, 0);
   const fail = phases.reduce((s, p) => s + p.fail, 0);

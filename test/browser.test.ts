@@ -13,12 +13,12 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { findFrontEnds, testJupyterPath, ROOT } from "../scripts/jupyter";
 import { SHARED_COLOR } from "../lib/diagrams/svg";
 import { TASK_COLORS } from "../lib/plots/charts";
+import { CHROMIUM, launchChromium, recordExternalRequests } from "./chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WORK = path.join(ROOT, ".artifacts", "browser");
 const TOKEN = "browser-test";
 let server: ChildProcess | null = null;
@@ -61,10 +61,7 @@ before(async () => {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -89,11 +86,7 @@ async function runAllCells(page: Page): Promise<void> {
 
 test("the setup notebook runs in a real browser and draws its plotly chart; it still renders after save and reopen", async () => {
   const page = await browser!.newPage({ viewport: { width: 1200, height: 1600 } });
-  const external: string[] = [];
-  page.on("request", (req) => {
-    const url = new URL(req.url());
-    if (!["127.0.0.1", "localhost"].includes(url.hostname) && url.protocol.startsWith("http")) external.push(req.url());
-  });
+  const external = recordExternalRequests(page);
   await page.goto(`${base}/notebooks/setup.ipynb?token=${TOKEN}`);
   await runAllCells(page);
   await page.waitForSelector(".js-plotly-plot svg.main-svg", { timeout: 120_000 });
