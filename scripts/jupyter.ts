@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 /** The repository root. */
@@ -12,13 +13,16 @@ export const ROOT = path.resolve(__dirname, "..");
 /** The kernel name every notebook's metadata uses. */
 export const KERNEL_NAME = "tslab";
 
+/** The name Jupyter front ends and VS Code show for the kernel. */
+export const DISPLAY_NAME = "TypeScript (mtl-course)";
+
 /** The kernelspec of the project's tslab: this Node binary running node_modules/tslab. */
 export function kernelSpec(): object {
   const tslab = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
   if (!fs.existsSync(tslab)) throw new Error(`tslab is not installed at ${tslab}: run npm install first`);
   return {
     argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (mtl-course)",
+    display_name: DISPLAY_NAME,
     language: "typescript",
     metadata: { debugger: false },
   };
@@ -30,6 +34,18 @@ export function writeKernelSpec(dataDir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
   return dir;
+}
+
+/**
+ * The user's Jupyter data folder as Jupyter itself computes it (jupyter_core's rules), for
+ * registering the kernel where no Jupyter is installed, e.g. for VS Code, which reads kernels
+ * from the same folder.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = os.homedir()): string {
+  if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
+  if (platform === "win32") return path.join(env.APPDATA ?? path.join(home, "AppData", "Roaming"), "jupyter");
+  if (platform === "darwin") return path.join(home, "Library", "Jupyter");
+  return path.join(env.XDG_DATA_HOME || path.join(home, ".local", "share"), "jupyter");
 }
 
 /** A Jupyter data folder private to this checkout, used by tests so they never touch the user's. */
