@@ -1,14 +1,14 @@
 """JupyterHub configuration for serving the course to a class from one Linux machine.
 
-Start it with `sudo npm run hub` from the course's shared install (see the README's "A class on
-JupyterHub"); that command installs the tslab kernel for every user and sets the variables read
-below. To add your own settings (an authenticator, admin users, limits), write a config file that
-starts with
+Start it with `sudo npx tsx scripts/hub.ts` (`sudo npm run hub` in a full checkout) from the
+course's shared install (see the README's "A class on JupyterHub"); that command installs the
+tslab kernel for every user and sets the variables read below. To add your own settings (an
+authenticator, admin users, limits), write a config file that starts with
 
     c = get_config()
     load_subconfig("/opt/mtl-course/jupyterhub/jupyterhub_config.py")
 
-and pass it with `sudo npm run hub -- --config /path/to/your_config.py`.
+and pass it with `--config /path/to/your_config.py`.
 
 What it sets up:
 - the proxy is configurable-http-proxy from the course's node_modules, run by the course's Node;

@@ -1,5 +1,6 @@
 /**
- * The class hub (`sudo npm run hub`): serves the course to a class from this machine with
+ * The class hub (`sudo npm run hub` in a checkout, `sudo npx tsx scripts/hub.ts` in the installed
+ * student bundle, whose package.json keeps only the students' scripts): serves the course to a class from this machine with
  * JupyterHub. It installs the tslab kernel for every user (system-wide, once, not per student),
  * checks that students can read this install, and starts JupyterHub with the course's
  * configuration (jupyterhub/jupyterhub_config.py: the proxy from node_modules, each student's
@@ -71,7 +72,7 @@ function main(): void {
   const prefix = path.resolve(option(rest, "--kernel-prefix") ?? DEFAULT_KERNEL_PREFIX);
 
   if (process.getuid?.() !== 0) {
-    throw new Error("The class hub must run as root: JupyterHub starts each student's server as that student, which only root can do. Run: sudo npm run hub");
+    throw new Error("The class hub must run as root: JupyterHub starts each student's server as that student, which only root can do. Run it with sudo (sudo npx tsx scripts/hub.ts, or sudo npm run hub in a checkout).");
   }
   if (!fs.existsSync(path.join(ROOT, "lib", "dist", "index.js"))) throw new Error("The library is not built: run `npm ci` in this folder first (it builds lib/ into lib/dist).");
   if (!fs.existsSync(config)) throw new Error(`No hub configuration at ${config}`);
