@@ -14,7 +14,7 @@ const writeFrame = channel.write.bind(channel);
 const send = (message: Record<string, unknown>) => writeFrame(encodeFrame(message));
 const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
 const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
-const { decodeArgs, toPlain } = require("./transport") as typeof import("./transport");
+const { decodeArgs, toPlain } = require("mtl-kit/grading") as typeof import("mtl-kit/grading");
 const format = (require("util") as typeof import("util")).format;
 const OUTPUT_CAP = 64 * 1024;
 

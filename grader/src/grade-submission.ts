@@ -8,20 +8,24 @@
 import * as fs from "fs";
 import * as path from "path";
 import { makeHomework } from "./authoring";
-import { difference } from "./compare";
+import { difference, type Tolerance } from "mtl-kit/grading";
 import { drawInputs, loadInputs, type InputGenerators } from "./inputs";
 import { cellSource, cellsById, kernelProblem, readNotebook, readSubmission, type Cell, type Notebook } from "./notebook";
 import { GradingSession, type SessionLimits } from "./session";
 import { homeworkSpec, publicSeed, type HomeworkSpec, type QuestionSpec } from "./spec";
 
-/** One test in Gradescope's shape. */
+/** One test in Gradescope's shape, with the question it grades. */
 export interface TestResult {
+  /** The question's id (as in the homework's specification). */
+  question: string;
   name: string;
   score: number;
   max_score: number;
   status: "passed" | "failed";
   output: string;
   visibility: "visible" | "hidden" | "after_due_date" | "after_published";
+  /** Whether every public case passed (what the student's checks and `validate` show). */
+  publicPassed: boolean;
 }
 
 /** The grade of one submission. */
@@ -35,7 +39,32 @@ export interface GradeResult {
   problems: string[];
   /** Written answers by question id, for the TAs. */
   written: Record<string, string>;
+  /** Written questions left unanswered (absent, empty, or the template's text). */
+  unanswered: string[];
+  /** Answer cells left as released (their stub unchanged). */
+  unedited: string[];
   seconds: number;
+}
+
+/** A question as the grading loop needs it (the solution's spec and the public checks both give these). */
+export interface GradedQuestion {
+  id: string;
+  points: number;
+  fn?: string;
+  written?: boolean;
+  tolerance?: Tolerance;
+  hint?: string;
+}
+
+/**
+ * A homework as grading needs it: its questions and its released notebook (the cells the graded
+ * notebook is built from), and the public checks file copied beside the graded notebook.
+ */
+export interface Homework {
+  name: string;
+  questions: GradedQuestion[];
+  notebook: Notebook;
+  checksFile: string | null;
 }
 
 /** Expected values per question: public cases, then hidden ones. */
@@ -52,12 +81,28 @@ export interface GradeOptions {
   reference?: Reference;
 }
 
-/** The graded notebook: source cells with the submission's answers, and what had to be repaired. */
-export function buildGraded(solution: Notebook, submission: Notebook): { cells: Cell[]; problems: string[]; written: Record<string, string> } {
-  const homework = makeHomework(solution);
+/** What building the graded notebook found. */
+export interface GradedNotebook {
+  cells: Cell[];
+  problems: string[];
+  written: Record<string, string>;
+  unanswered: string[];
+  unedited: string[];
+}
+
+/** The text of a written answer without Markdown emphasis and spacing, to tell an answer from the template. */
+const answerText = (s: string) => s.replace(/[*_`>#\s]/g, "").toLowerCase();
+
+/**
+ * The graded notebook: the released homework's cells with the submission's answers, and what had
+ * to be repaired. `homework` is the student version (answers as stubs, written cells as templates).
+ */
+export function buildGraded(homework: Notebook, submission: Notebook): GradedNotebook {
   const { byId, duplicates } = cellsById(submission);
   const problems = duplicates.map((id) => `cell "${id}" appears more than once; the first copy was graded`);
   const written: Record<string, string> = {};
+  const unanswered: string[] = [];
+  const unedited: string[] = [];
   const cells = homework.cells.map((cell) => {
     const meta = cell.metadata?.mtl;
     if (!meta) return cell;
@@ -65,10 +110,16 @@ export function buildGraded(solution: Notebook, submission: Notebook): { cells: 
     if (meta.role === "answer" || meta.role === "written") {
       if (!theirs) {
         problems.push(`answer cell "${meta.id}"${meta.question ? ` (question ${meta.question})` : ""} was deleted; graded as unanswered`);
+        if (meta.role === "written") unanswered.push(meta.question ?? meta.id);
+        else unedited.push(meta.id);
         return cell;
       }
-      if (meta.role === "written") written[meta.question ?? meta.id] = cellSource(theirs);
-      return { ...cell, source: cellSource(theirs) };
+      const text = cellSource(theirs);
+      if (meta.role === "written") {
+        written[meta.question ?? meta.id] = text;
+        if (!answerText(text) || answerText(text) === answerText(cellSource(cell))) unanswered.push(meta.question ?? meta.id);
+      } else if (text.trim() === cellSource(cell).trim()) unedited.push(meta.id);
+      return { ...cell, source: text };
     }
     // Experiments are the student's to change; the grader does not run them (see runCells).
     if (meta.role === "experiment") return cell;
@@ -76,7 +127,7 @@ export function buildGraded(solution: Notebook, submission: Notebook): { cells: 
     else if (cellSource(theirs) !== cellSource(cell)) problems.push(`locked cell "${meta.id}" was edited; the original was restored`);
     return cell;
   });
-  return { cells, problems, written };
+  return { cells, problems, written, unanswered, unedited };
 }
 
 /** Runs a notebook's code cells in a session; returns failures as readable lines. */
@@ -127,7 +178,7 @@ export async function computeReference(solutionFile: string, seed: number, limit
   const generators = loadInputs(solutionFile);
   const session = new GradingSession(limits);
   try {
-    copyChecks(solutionFile, spec, session.scratch);
+    copyChecks(checksFileOf(solutionFile, spec.name), session.scratch);
     const failures = await runCells(session, solution.cells);
     if (failures.length) throw new Error(`the solution notebook itself fails: ${failures.join("; ")}`);
     const reference: Reference = {};
@@ -192,26 +243,44 @@ export function identifyHomework(nb: Notebook | null, fileName: string, known: R
   return { reason: `Cannot tell which homework this notebook is: ${what}, and its cells match none of them. Keep the homework's file name (e.g. hw1.ipynb) or ask the course staff to grade it with --homework.` };
 }
 
-/** Copies <name>.checks.json next to the graded notebook so check cells behave as for students. */
-function copyChecks(solutionFile: string, spec: HomeworkSpec, scratch: string): void {
-  const checks = path.join(path.dirname(solutionFile), "..", "homework", `${spec.name}.checks.json`);
-  if (fs.existsSync(checks)) fs.copyFileSync(checks, path.join(scratch, `${spec.name}.checks.json`));
+/** The public checks of a solution's homework: the course keeps `solutions/` and `homework/` side by side. */
+export function checksFileOf(solutionFile: string, name: string): string {
+  return path.join(path.dirname(solutionFile), "..", "homework", `${name}.checks.json`);
+}
+
+/** Copies the public checks next to the graded notebook so check cells behave as for students. */
+function copyChecks(checks: string | null, scratch: string): void {
+  if (checks && fs.existsSync(checks)) fs.copyFileSync(checks, path.join(scratch, path.basename(checks)));
+}
+
+/** A homework from its solution notebook (the grader's case). */
+export function homeworkFromSolution(solutionFile: string): Homework {
+  const solution = readNotebook(solutionFile);
+  const spec = homeworkSpec(solution);
+  return { name: spec.name, questions: spec.questions, notebook: makeHomework(solution), checksFile: checksFileOf(solutionFile, spec.name) };
+}
+
+/** A failed test for question `q`, with the reason. */
+function failedTest(q: GradedQuestion, output: string): TestResult {
+  return { question: q.id, name: `${q.id} (${q.fn})`, score: 0, max_score: q.points, status: "failed", output, visibility: "visible", publicPassed: false };
 }
 
 /**
  * A result for a submission that could not be graded, with the reason; every question of `spec`
  * (when known) scores 0 and says why.
  */
-export function ungradedResult(submission: string, spec: HomeworkSpec | null, why: string, seconds = 0): GradeResult {
+export function ungradedResult(submission: string, spec: Pick<HomeworkSpec, "name" | "questions"> | null, why: string, seconds = 0): GradeResult {
   const auto = spec ? spec.questions.filter((q) => !q.written) : [];
   return {
     submission,
     homework: spec?.name ?? "unknown homework",
     score: 0,
     maxScore: auto.reduce((s, q) => s + q.points, 0),
-    tests: auto.map((q) => ({ name: `${q.id} (${q.fn})`, score: 0, max_score: q.points, status: "failed", output: `Not graded: ${why}`, visibility: "visible" })),
+    tests: auto.map((q) => failedTest(q, `Not graded: ${why}`)),
     problems: [why],
     written: {},
+    unanswered: [],
+    unedited: [],
     seconds,
   };
 }
@@ -232,24 +301,28 @@ function specOrNull(solutionFile: string): HomeworkSpec | null {
 export async function gradeSubmission(file: string, options: GradeOptions): Promise<GradeResult> {
   const started = Date.now();
   try {
-    return await gradeFile(file, options);
+    const homework = homeworkFromSolution(options.solution);
+    const reference = async () => options.reference ?? (await computeReference(options.solution, options.seed, referenceLimits(options.limits)));
+    return await gradeNotebook(file, homework, reference, options.limits);
   } catch (e) {
     const why = `The grader failed on this submission (not a fault of the submission; the course staff can regrade it): ${(e as Error)?.message ?? String(e)}`;
     return ungradedResult(path.basename(file), specOrNull(options.solution), why, (Date.now() - started) / 1000);
   }
 }
 
-/** gradeSubmission's work; may throw on the grader's own faults. */
-async function gradeFile(file: string, options: GradeOptions): Promise<GradeResult> {
+/**
+ * Grades one notebook against `homework`, with expected values from `reference` (called once the
+ * file is known to be readable). The grader passes public and hidden cases; the pre-submit
+ * validation passes the public cases only, through this same code. May throw on the grader's own faults.
+ */
+export async function gradeNotebook(file: string, homework: Homework, reference: () => Promise<Reference>, limits?: SessionLimits): Promise<GradeResult> {
   const started = Date.now();
-  const solution = readNotebook(options.solution);
-  const spec = homeworkSpec(solution);
-  const auto = spec.questions.filter((q) => !q.written);
+  const auto = homework.questions.filter((q) => !q.written);
   const maxScore = auto.reduce((s, q) => s + q.points, 0);
-  const result: GradeResult = { submission: path.basename(file), homework: spec.name, score: 0, maxScore, tests: [], problems: [], written: {}, seconds: 0 };
+  const result: GradeResult = { submission: path.basename(file), homework: homework.name, score: 0, maxScore, tests: [], problems: [], written: {}, unanswered: [], unedited: [], seconds: 0 };
   const failAll = (why: string) => {
     result.problems.push(why);
-    result.tests = auto.map((q) => ({ name: `${q.id} (${q.fn})`, score: 0, max_score: q.points, status: "failed", output: `Not graded: ${why}`, visibility: "visible" }));
+    result.tests = auto.map((q) => failedTest(q, `Not graded: ${why}`));
     result.seconds = (Date.now() - started) / 1000;
     return result;
   };
@@ -263,20 +336,23 @@ async function gradeFile(file: string, options: GradeOptions): Promise<GradeResu
   if (!submission.cells.length) return failAll("the notebook has no cells");
   const kernel = kernelProblem(submission);
   if (kernel) result.problems.push(kernel);
-  const reference = options.reference ?? (await computeReference(options.solution, options.seed, referenceLimits(options.limits)));
-  const graded = buildGraded(solution, submission);
+  const expected = await reference();
+  const graded = buildGraded(homework.notebook, submission);
   result.problems.push(...graded.problems);
   result.written = graded.written;
+  result.unanswered = graded.unanswered;
+  result.unedited = graded.unedited;
 
-  const session = new GradingSession(options.limits);
+  const session = new GradingSession(limits);
   try {
-    copyChecks(options.solution, spec, session.scratch);
+    copyChecks(homework.checksFile, session.scratch);
     const failures = await runCells(session, graded.cells);
     const runNote = failures.length ? `\n\nCells that did not run cleanly:\n- ${failures.join("\n- ")}` : "";
     for (const q of auto) {
-      const cases = reference[q.id] ?? [];
+      const cases = expected[q.id] ?? [];
       const lines: string[] = [];
       let hiddenPassed = 0;
+      let publicPassed = true;
       const hiddenCount = cases.filter((c) => c.hidden).length;
       for (const [k, c] of cases.entries()) {
         // Public cases are the ones in hwN.checks.json: shown as help, never scored (their expected
@@ -285,14 +361,17 @@ async function gradeFile(file: string, options: GradeOptions): Promise<GradeResu
         const late = session.outOfTime();
         if (late) {
           lines.push(`✗ ${label} and the rest: not run, ${late}`);
+          publicPassed = false;
           break;
         }
         const r = await session.probe(q.fn as string, c.args);
         if (!r.ok) {
           lines.push(`✗ ${label}: ${r.error}`);
+          if (!c.hidden) publicPassed = false;
           continue;
         }
         const diff = difference(r.value, c.expected, q.tolerance);
+        if (diff && !c.hidden) publicPassed = false;
         if (diff) lines.push(c.hidden ? `✗ ${label}: wrong result` : `✗ ${label}: ${diff}`);
         else {
           if (c.hidden) hiddenPassed++;
@@ -300,9 +379,10 @@ async function gradeFile(file: string, options: GradeOptions): Promise<GradeResu
         }
       }
       const score = hiddenCount ? Math.round((q.points * hiddenPassed * 100) / hiddenCount) / 100 : 0;
-      const hint = hiddenPassed < hiddenCount && q.hint ? `\nHint: ${q.hint}` : "";
-      const rule = `\nPoints come from the ${hiddenCount} hidden case(s), drawn at grading time: ${hiddenPassed} passed.`;
-      result.tests.push({ name: `${q.id} (${q.fn})`, score, max_score: q.points, status: hiddenPassed === hiddenCount && hiddenCount > 0 ? "passed" : "failed", output: lines.join("\n") + rule + hint, visibility: "visible" });
+      const hint = (hiddenPassed < hiddenCount || !publicPassed) && q.hint ? `\nHint: ${q.hint}` : "";
+      const rule = hiddenCount ? `\nPoints come from the ${hiddenCount} hidden case(s), drawn at grading time: ${hiddenPassed} passed.` : "\nOnly the public cases were run (no points: the grader scores hidden cases it draws when it grades).";
+      const passed = hiddenCount > 0 ? hiddenPassed === hiddenCount : publicPassed;
+      result.tests.push({ question: q.id, name: `${q.id} (${q.fn})`, score, max_score: q.points, status: passed ? "passed" : "failed", output: lines.join("\n") + rule + hint, visibility: "visible", publicPassed });
     }
     if (runNote) result.problems.push(runNote.trim());
     const late = session.outOfTime();
@@ -313,8 +393,9 @@ async function gradeFile(file: string, options: GradeOptions): Promise<GradeResu
     session.close();
   }
   for (const q of auto) {
-    if (!result.tests.some((t) => t.name.startsWith(`${q.id} `))) result.tests.push({ name: `${q.id} (${q.fn})`, score: 0, max_score: q.points, status: "failed", output: "Not graded: grading stopped before this question", visibility: "visible" });
+    if (!result.tests.some((t) => t.question === q.id)) result.tests.push(failedTest(q, "Not graded: grading stopped before this question"));
   }
+  for (const q of result.unanswered) result.problems.push(`written question ${q} is not answered`);
   result.score = Math.round(result.tests.reduce((s, t) => s + t.score, 0) * 100) / 100;
   result.seconds = (Date.now() - started) / 1000;
   return result;

@@ -6,7 +6,7 @@
  * the submission's process.
  */
 import * as fs from "fs";
-import { Rng } from "../random";
+import { Rng } from "mtl-kit/random";
 
 export type { Rng };
 

@@ -4,7 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { GradeResult } from "./grade";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import type { GradeResult } from "./grade-submission";
 
 const clean = (s: string, max = 8000) => (s.length > max ? s.slice(0, max) + "\n[truncated]" : s);
 
@@ -48,7 +50,8 @@ export function gradescopeJson(r: GradeResult): object {
     test_output_format: "text",
     stdout_visibility: "hidden",
     visibility: "visible",
-    tests: r.tests.map((t) => ({ ...t, score: Math.min(t.max_score, Math.max(0, t.score)), output: clean(t.output), output_format: "text" })),
+    // Gradescope's test fields only; the question id travels in extra_data.
+    tests: r.tests.map((t) => ({ name: t.name, score: Math.min(t.max_score, Math.max(0, t.score)), max_score: t.max_score, status: t.status, output: clean(t.output), output_format: "text", visibility: t.visibility, extra_data: { question: t.question } })),
   };
 }
 
@@ -70,6 +73,7 @@ export function feedbackMarkdown(r: GradeResult): string {
   if (r.problems.length) lines.push("## Problems with the submission", "", markdownBlock(clean(r.problems.join("\n\n"))), "");
   lines.push("## Questions", "");
   for (const t of r.tests) lines.push(`### ${markdownInline(t.name)}: ${t.score} / ${t.max_score}`, "", markdownBlock(clean(t.output)), "");
+  if (r.unanswered?.length) lines.push(`## Written questions not answered`, "", ...r.unanswered.map((q) => `- ${markdownInline(q)}: no answer (the cell is missing, empty or still the template)`), "");
   if (Object.keys(r.written).length) lines.push("Written answers are graded by the course staff.", "");
   return lines.join("\n");
 }
@@ -99,40 +103,80 @@ export function readFinishedResult(dir: string): GradeResult | null {
 }
 
 /**
- * One CSV cell. Text is quoted, and text a spreadsheet would run as a formula (starting with
- * = + - @, a tab or a carriage return) gets a leading apostrophe, as OWASP advises.
+ * A CSV file's text. Every cell is made plain (control characters escaped, newlines folded), and
+ * text a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return)
+ * gets a leading apostrophe, as OWASP advises (csv-stringify's escape_formulas).
  */
-export function csvCell(v: string | number): string {
-  if (typeof v === "number") return String(v);
-  const text = plainText(v).replace(/\s*\n\s*/g, " ");
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
+export function csvText(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  return stringify(rows.map((row) => row.map((v) => (typeof v === "number" ? v : plainText(v).replace(/\s*\n\s*/g, " ")))), { escape_formulas: true, quoted_string: true });
+}
+
+/**
+ * Rows of a CSV file with a header, as records by column name (csv-parse). A cell that starts
+ * with the apostrophe csvText puts before a formula character loses it, so a name copied from the
+ * gradebook reads as the name.
+ */
+export function readCsv(file: string): Array<Record<string, string>> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }) as Array<Record<string, string>>;
+    return records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v ?? "").replace(/^'(?=[=+\-@\t\r])/, "")])));
+  } catch (e) {
+    throw new Error(`${file} is not a readable CSV file: ${(e as Error).message}`);
+  }
 }
 
 /** The gradebook CSV: one row per submission, one column per question, manual scores merged. */
-export function gradebookCsv(results: GradeResult[], manual: Record<string, Record<string, number>> = {}): string {
-  const questions = [...new Set(results.flatMap((r) => r.tests.map((t) => t.name.split(" ")[0])))];
+export function gradebookCsv(results: GradeResult[], manual: ManualScores = {}): string {
+  const questions = [...new Set(results.flatMap((r) => r.tests.map((t) => t.question)))];
   const manualQs = [...new Set(Object.values(manual).flatMap((m) => Object.keys(m)))];
-  const header = ["submission", ...questions, ...manualQs.map((q) => `${q} (manual)`), "autograded", "total", "problems"];
+  const header = ["submission", ...questions, ...manualQs.map((q) => `${q} (manual)`), "autograded", "total", "unanswered written", "problems"];
   const rows = results.map((r) => {
     const m = manual[r.submission] ?? {};
     const manualTotal = manualQs.reduce((s, q) => s + (m[q] ?? 0), 0);
-    return [r.submission, ...questions.map((q) => r.tests.find((t) => t.name.startsWith(`${q} `))?.score ?? 0), ...manualQs.map((q) => m[q] ?? 0), r.score, Math.round((r.score + manualTotal) * 100) / 100, r.problems.join(" / ").replace(/\s*\n\s*/g, " ")];
+    return [r.submission, ...questions.map((q) => r.tests.find((t) => t.question === q)?.score ?? 0), ...manualQs.map((q) => m[q] ?? 0), r.score, Math.round((r.score + manualTotal) * 100) / 100, (r.unanswered ?? []).join(" "), r.problems.join(" / ")];
   });
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
+  return csvText([header, ...rows]);
 }
 
-/** Manual scores from a CSV with columns submission, question, score. */
-export function readManualScores(file: string): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  const lines = fs.readFileSync(file, "utf8").trim().split(/\r?\n/).slice(1);
-  for (const line of lines) {
-    // A name copied from the gradebook may carry its formula-neutralising apostrophe (see csvCell).
-    const [submission, question, score] = line.split(",").map((s) => s.trim().replace(/^"|"$/g, "").replace(/^'(?=[=+\-@\t])/, ""));
-    if (!submission || !question || !Number.isFinite(Number(score))) throw new Error(`${file}: cannot read the line "${line}" (expected submission,question,score)`);
-    (out[submission] ??= {})[question] = Number(score);
-  }
+/** Manual scores: submission → question → points. */
+export type ManualScores = Record<string, Record<string, number>>;
+
+/** The columns of the manual-score file (the template the grader writes, and what --manual reads). */
+export const MANUAL_COLUMNS = ["submission", "question", "score", "comment"] as const;
+
+/**
+ * Manual scores from a CSV with columns submission, question, score and, optionally, comment (the
+ * template the grader writes). A row whose score is still empty is not graded yet and is skipped;
+ * any other bad row is an error naming its line, and nothing is half-read.
+ */
+export function readManualScores(file: string): ManualScores {
+  const rows = readCsv(file);
+  const out: ManualScores = {};
+  const problems: string[] = [];
+  if (rows.length && !("submission" in rows[0] && "question" in rows[0] && "score" in rows[0])) throw new Error(`${file}: the header must name the columns ${MANUAL_COLUMNS.join(", ")} (found ${Object.keys(rows[0]).join(", ")})`);
+  rows.forEach((row, i) => {
+    const line = i + 2;
+    if (row.score === "") return;
+    const score = Number(row.score);
+    if (!row.submission || !row.question) problems.push(`line ${line}: submission and question must not be empty`);
+    else if (!Number.isFinite(score) || score < 0) problems.push(`line ${line}: score "${row.score}" is not a number ≥ 0`);
+    else if (out[row.submission]?.[row.question] !== undefined) problems.push(`line ${line}: ${row.submission} question ${row.question} is scored twice`);
+    else (out[row.submission] ??= {})[row.question] = score;
+  });
+  if (problems.length) throw new Error(`${file}: ${problems.length} row(s) cannot be read (expected ${MANUAL_COLUMNS.join(",")}):\n${problems.join("\n")}`);
   return out;
+}
+
+/** The manual-score template: one row per submission and written question, score and comment left for the TAs. */
+export function manualTemplateCsv(results: readonly GradeResult[], written: (homework: string) => string[]): string {
+  const rows = results.flatMap((r) => written(r.homework).map((q) => [r.submission, q, "", (r.unanswered ?? []).includes(q) ? "not answered" : ""]));
+  return csvText([[...MANUAL_COLUMNS], ...rows]);
 }
 
 /** Bins of the score histograms (text and SVG). */

@@ -61,15 +61,78 @@ export class GraderFault extends Error {
   }
 }
 
-const ROOT = path.resolve(__dirname, "..", "..");
 /** Scratch folders are named so; each holds owner.json naming the grader process that made it. */
 const SCRATCH_PREFIX = "mtl-grade-";
 
-/** The compiled child entry (lib/dist/grading/child.js), or the TypeScript source under tsx. */
-function childEntry(): { file: string; execArgv: string[] } {
-  const compiled = path.join(ROOT, "lib", "dist", "grading", "child.js");
-  if (fs.existsSync(compiled)) return { file: compiled, execArgv: [] };
-  return { file: path.join(__dirname, "child.ts"), execArgv: ["--import", "tsx"] };
+/**
+ * Where the code a submission runs lives, found from the packages themselves (never from the
+ * grader's own folder or the working directory): the node_modules folder holding tslab (linked
+ * into every scratch folder so that imports resolve), the course library's folder, and the course's
+ * data folder, which the library finds beside itself.
+ */
+export function runtimePaths(): { nodeModules: string; kit: string; data: string } {
+  const tslab = fs.realpathSync(path.dirname(require.resolve("tslab/package.json")));
+  const kit = fs.realpathSync(path.dirname(require.resolve("mtl-kit/package.json")));
+  return { nodeModules: path.dirname(tslab), kit, data: path.join(path.dirname(kit), "data") };
+}
+
+let childCode: string | null = null;
+
+/**
+ * The child's code as one plain JavaScript file, bundled (once per grader process) from child.ts
+ * when the grader runs from source or from child.js when it is built. Either way the child runs on
+ * plain Node with no loader, so the permission flags apply in both cases (a TypeScript loader needs
+ * worker threads, which the permission model forbids). Packages stay outside the bundle and
+ * resolve from the scratch folder's node_modules link.
+ */
+export function childBundle(): string {
+  if (childCode !== null) return childCode;
+  const entry = ["child.js", "child.ts"].map((f) => path.join(__dirname, f)).find((f) => fs.existsSync(f));
+  if (!entry) throw new GraderFault(`the grading child's code is missing from ${__dirname}`);
+  // Loaded only here: bundling is the one use of esbuild.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require("esbuild") as typeof import("esbuild");
+  const built = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", write: false, logLevel: "silent" });
+  childCode = built.outputFiles[0].text;
+  return childCode;
+}
+
+/** The file name of the child's code inside a session's base folder. */
+const CHILD_FILE = "grading-child.js";
+
+/**
+ * Node's permission model for a child reading `reads` and writing `write`: the flags to pass, or
+ * null with the reason it is not applied. MTL_GRADER_NODE_PERMISSION=0 leaves it out on purpose
+ * (so tests can show that the OS layers hold on their own); a Node without the model cannot apply it.
+ */
+export function nodePermission(reads: string[], write: string): { flags: string[] | null; note: string } {
+  if (process.env.MTL_GRADER_NODE_PERMISSION === "0") return { flags: null, note: "Node's permission model: NOT applied (turned off with MTL_GRADER_NODE_PERMISSION=0)" };
+  const allowed = process.allowedNodeEnvironmentFlags;
+  const flag = allowed.has("--permission") ? "--permission" : allowed.has("--experimental-permission") ? "--experimental-permission" : null;
+  if (!flag) return { flags: null, note: `Node's permission model: NOT applied (Node ${process.version} has none)` };
+  // One flag per path (Node 20.20 does not split comma lists); "/*" allows a folder's contents.
+  const flags = [flag, "--disable-warning=ExperimentalWarning", ...reads.map((p) => `--allow-fs-read=${p}/*`), `--allow-fs-write=${write}/*`];
+  return { flags, note: "Node's permission model: on (no child processes or workers; reads limited to the libraries, the data and the scratch folder; writes to the scratch folder only)" };
+}
+
+/** Whether grading may go on without Node's permission model (the staff's explicit choice). */
+let withoutPermissionAllowed = process.env.MTL_GRADER_NODE_PERMISSION === "0";
+
+/** Lets sessions start without Node's permission model; only an explicit choice of the staff calls this. */
+export function allowWithoutNodePermission(allow = true): void {
+  withoutPermissionAllowed = allow;
+}
+
+/**
+ * Every layer of isolation a grading child gets here, one line each (Node's permission model first,
+ * then the OS layers), and why grading must not go on, if so: the permission model is not applied
+ * and the staff did not allow that explicitly.
+ */
+export function isolationReport(): { notes: string[]; refusal: string | null } {
+  const permission = nodePermission([], os.tmpdir());
+  const notes = [permission.note, ...sandboxIsolation().notes];
+  const refusal = permission.flags || withoutPermissionAllowed ? null : `${permission.note}; refusing to grade without it (pass --without-node-permission to rely on the OS layers alone)`;
+  return { notes, refusal };
 }
 
 /** When a process started (field 22 of /proc/PID/stat), to tell a live owner from a reused pid. */
@@ -86,7 +149,8 @@ const OWNER = { pid: process.pid, start: process.platform === "linux" ? startTim
 
 /** The OS isolation grading children get on this machine (probed once; see isolation.ts). */
 export function sandboxIsolation(): Isolation {
-  return osIsolation([childEntry().file, path.join(ROOT, "node_modules", "tslab", "package.json"), path.join(ROOT, "data")], () => {
+  const { nodeModules, kit, data } = runtimePaths();
+  return osIsolation([path.join(nodeModules, "tslab", "package.json"), path.join(kit, "package.json"), data], () => {
     const work = makeScratch();
     return { base: path.dirname(work), work, remove: () => fs.rmSync(path.dirname(work), { recursive: true, force: true }) };
   });
@@ -97,7 +161,7 @@ export function makeScratch(): string {
   sweepStale();
   const base = fs.mkdtempSync(path.join(os.tmpdir(), SCRATCH_PREFIX));
   fs.writeFileSync(path.join(base, "owner.json"), JSON.stringify(OWNER));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(base, "node_modules"), "dir");
+  fs.symlinkSync(runtimePaths().nodeModules, path.join(base, "node_modules"), "dir");
   const work = path.join(base, "work");
   fs.mkdirSync(work);
   return work;
@@ -239,14 +303,13 @@ export class GradingSession {
   }
 
   private async start(): Promise<void> {
-    const { file, execArgv } = childEntry();
     const base = this.plan.base;
+    const file = path.join(base, CHILD_FILE);
+    fs.writeFileSync(file, childBundle());
+    const { nodeModules, kit, data } = runtimePaths();
     // Only what the cells need: the libraries, the data and their own scratch folder (never all of /tmp: a checkout may live there).
-    const reads = [path.join(ROOT, "node_modules"), path.join(ROOT, "lib"), path.join(ROOT, "data"), base];
-    // One flag per path (Node 20.20 does not split comma lists); "/*" allows a folder's contents.
-    const permission = ["--experimental-permission", "--disable-warning=ExperimentalWarning", ...reads.map((p) => `--allow-fs-read=${p}/*`), `--allow-fs-write=${base}/*`];
-    // MTL_GRADER_NODE_PERMISSION=0 leaves Node's permission model out, so tests can show that the OS layers hold on their own.
-    const usePermission = !execArgv.length && process.env.MTL_GRADER_NODE_PERMISSION !== "0";
+    const permission = nodePermission([nodeModules, kit, data, base], base);
+    if (!permission.flags && !withoutPermissionAllowed) throw new GraderFault(`${permission.note}, and grading without it was not allowed (--without-node-permission)`);
     const iso = sandboxIsolation();
     if (iso.perJobUser && this.plan.uid === undefined) {
       this.plan.uid = jobUid();
@@ -255,7 +318,7 @@ export class GradingSession {
       fs.chownSync(this.scratch, this.plan.uid, this.plan.uid);
     }
     // The scratch path after the entry marks every process of the chain, for sweepStale.
-    const nodeArgs = [...execArgv, `--max-old-space-size=${this.limits.heapMb ?? 768}`, ...(usePermission ? permission : []), file, base];
+    const nodeArgs = [`--max-old-space-size=${this.limits.heapMb ?? 768}`, ...(permission.flags ?? []), file, base];
     const { command, args } = isolatedCommand(iso, this.plan, nodeArgs);
     const debug = process.env.MTL_GRADER_DEBUG ? "inherit" : "ignore";
     const child = spawn(command, args, {

@@ -8,13 +8,33 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { difference, type Tolerance } from "./compare";
-import { decodeArgs, toPlain } from "./transport";
+import { difference, showValue, type Tolerance } from "./compare";
+import { decodeArgs, decodeJsonValue, toPlain } from "./transport";
 
-/** The public cases of a homework, as written by the make-homework command. */
+/** One question as students' checks (and the pre-submit validation) see it. */
+export interface PublicQuestion {
+  /** The function the student implements; absent for written questions. */
+  fn?: string;
+  points: number;
+  written?: boolean;
+  hint?: string;
+  tolerance?: Tolerance;
+  /** Public cases; values JSON-safe (see encodeJsonValue). */
+  cases: Array<{ args: unknown[]; expected: unknown }>;
+}
+
+/**
+ * The public side of a homework, as written by the grader's make-homework command beside the
+ * homework notebook: its questions with their public cases, and the homework's cells as released
+ * (so the pre-submit validation can rebuild the notebook the grader will run, without the solution).
+ */
 export interface PublicChecks {
+  /** Version of this file's layout. */
+  version: 1;
   homework: string;
-  questions: Record<string, { fn: string; hint?: string; tolerance?: Tolerance; cases: Array<{ args: unknown[]; expected: unknown }> }>;
+  questions: Record<string, PublicQuestion>;
+  /** The released homework's cells with kit metadata: id, role, question and source. */
+  cells: Array<{ id: string; role: string; question?: string; cell_type: string; source: string }>;
 }
 
 /** A check function for one homework, reading `<homework>.checks.json` beside the notebook (or in ../homework). */
@@ -28,7 +48,7 @@ export function checker(homework: string, folder = process.cwd()) {
     }
     const checks = JSON.parse(fs.readFileSync(file, "utf8")) as PublicChecks;
     const q = checks.questions[question];
-    if (!q) {
+    if (!q || !q.fn) {
       console.log(`✗ there is no question ${question} in ${homework}`);
       return false;
     }
@@ -40,9 +60,10 @@ export function checker(homework: string, folder = process.cwd()) {
         console.log(`✗ ${question}, case ${k + 1}: ${q.fn} threw "${(e as Error).message}"${q.hint ? `\n  hint: ${q.hint}` : ""}`);
         return false;
       }
-      const diff = difference(got, c.expected, q.tolerance);
+      const expected = decodeJsonValue(c.expected);
+      const diff = difference(got, expected, q.tolerance);
       if (diff) {
-        console.log(`✗ ${question}, case ${k + 1}: ${diff}\n  expected: ${JSON.stringify(c.expected)}\n  got:      ${JSON.stringify(got)}${q.hint ? `\n  hint: ${q.hint}` : ""}`);
+        console.log(`✗ ${question}, case ${k + 1}: ${diff}\n  expected: ${showValue(expected)}\n  got:      ${showValue(got)}${q.hint ? `\n  hint: ${q.hint}` : ""}`);
         return false;
       }
     }

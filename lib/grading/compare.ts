@@ -19,6 +19,8 @@ export function difference(got: unknown, expected: unknown, tol: Tolerance = {},
   if (typeof expected === "number") {
     if (typeof got !== "number") return `${path}: expected a number, got ${describe(got)}`;
     if (Number.isNaN(expected)) return Number.isNaN(got) ? null : `${path}: expected NaN, got ${got}`;
+    // Infinity − Infinity is NaN, which no tolerance accepts: infinities match only themselves.
+    if (!Number.isFinite(expected)) return got === expected ? null : `${path}: expected ${expected}, got ${got}`;
     return Math.abs(got - expected) <= atol + rtol * Math.abs(expected) ? null : `${path}: expected ${round(expected)}, got ${round(got)}`;
   }
   if (Array.isArray(expected)) {
@@ -48,6 +50,18 @@ function round(x: number): string {
 function describe(v: unknown): string {
   if (v === undefined) return "undefined";
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  const s = JSON.stringify(v);
-  return s && s.length > 80 ? s.slice(0, 77) + "..." : String(s);
+  const s = showValue(v);
+  return s.length > 80 ? s.slice(0, 77) + "..." : s;
+}
+
+/**
+ * A value as JSON-like text for people, with the numbers JSON cannot hold written as Infinity,
+ * -Infinity and NaN (JSON.stringify would print null, hiding what a function returned).
+ */
+export function showValue(v: unknown): string {
+  if (typeof v === "number") return String(v);
+  if (v === undefined) return "undefined";
+  if (Array.isArray(v)) return `[${v.map(showValue).join(",")}]`;
+  if (v !== null && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${showValue(x)}`).join(",")}}`;
+  return JSON.stringify(v) ?? String(v);
 }

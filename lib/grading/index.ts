@@ -1,13 +1,8 @@
-/** Barrel of lib/grading: the student's self-check and the grader's building blocks. */
+/**
+ * Barrel of lib/grading: what a student's notebook calls to check its answers (the check cells and
+ * their comparison) and how values travel to and from a graded function. The grader itself is the
+ * separate `mtl-grader` package.
+ */
 export * from "./check";
 export * from "./compare";
-export * from "./notebook";
-export * from "./authoring";
-export * from "./spec";
-export * from "./inputs";
-export * from "./session";
-export * from "./grade";
-export * from "./results";
 export * from "./transport";
-export * from "./archive";
-export * from "./isolation";

@@ -3,10 +3,39 @@
  * on the way in, plain bounded data (tensors as nested arrays) on the way out.
  */
 
+/** A number JSON cannot hold (Infinity, -Infinity, NaN), as it is written in a checks file. */
+export interface EncodedNumber {
+  $number: "Infinity" | "-Infinity" | "NaN";
+}
+
+/**
+ * A plain value made JSON-safe: non-finite numbers become {"$number": "Infinity"} and the like, so
+ * that an expected Infinity in a checks file does not turn into null.
+ */
+export function encodeJsonValue(v: unknown): unknown {
+  if (typeof v === "number" && !Number.isFinite(v)) return { $number: String(v) };
+  if (Array.isArray(v)) return v.map(encodeJsonValue);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeJsonValue(x)]));
+  return v;
+}
+
+/** The inverse of encodeJsonValue. */
+export function decodeJsonValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeJsonValue);
+  if (v !== null && typeof v === "object") {
+    const n = (v as Partial<EncodedNumber>).$number;
+    if (typeof n === "string" && Object.keys(v).length === 1) return Number(n);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodeJsonValue(x)]));
+  }
+  return v;
+}
+
 /** Turns encoded tensors in probe arguments into tensors of the running process's tfjs. */
 export function decodeArgs(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(decodeArgs);
   if (v && typeof v === "object") {
+    const n = (v as Partial<EncodedNumber>).$number;
+    if (typeof n === "string" && Object.keys(v).length === 1) return Number(n);
     const t = (v as { $tensor?: { values: number[]; shape: number[] } }).$tensor;
     if (t) {
       const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");

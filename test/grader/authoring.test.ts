@@ -3,8 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { generateHomework } from "../../scripts/make-homework";
-import { stripSolutions } from "../../lib/grading/authoring";
+import { generateHomework } from "../../grader/src/commands/make-homework";
+import { stripSolutions } from "../../grader/src/authoring";
 import { difference } from "../../lib/grading/compare";
 
 const ROOT = path.resolve(__dirname, "..", "..");

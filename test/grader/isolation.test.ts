@@ -11,7 +11,7 @@ import { promisify } from "util";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { encodeFrame, FrameReader } from "../../lib/grading/channel";
+import { encodeFrame, FrameReader } from "../../grader/src/channel";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -3,11 +3,13 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildRelease } from "../../scripts/release";
+import { buildRelease } from "../../grader/src/commands/release";
+
+const ROOT = path.resolve(__dirname, "..", "..");
 
 test("the student bundle has the course and the homework but no solutions", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-release-"));
-  const files = buildRelease(out);
+  const files = buildRelease(ROOT, out);
   assert.ok(files.includes("homework/hw1.ipynb") && files.includes("homework/hw1.checks.json"));
   assert.ok(files.includes("notebooks/00-setup.ipynb") && files.includes("lib/index.ts") && files.includes("package-lock.json"));
   assert.ok(files.some((f) => f.startsWith("data/recsys/")));
@@ -25,7 +27,7 @@ test("the release refuses a homework that leaks solution code", () => {
     const nb = JSON.parse(original);
     nb.cells.push({ id: "leak", cell_type: "code", metadata: {}, outputs: [], execution_count: null, source: "  return Array.from({ length: numTasks }, (_, i) => (i === task ? 1 : 0));" });
     fs.writeFileSync(hwFile, JSON.stringify(nb));
-    assert.throws(() => buildRelease(fs.mkdtempSync(path.join(os.tmpdir(), "mtl-release-"))), /contains solution code/);
+    assert.throws(() => buildRelease(ROOT, fs.mkdtempSync(path.join(os.tmpdir(), "mtl-release-"))), /contains solution code/);
   } finally {
     fs.writeFileSync(hwFile, original);
   }

@@ -9,7 +9,7 @@ import { spawn, spawnSync, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runAutograder } from "../../scripts/gradescope";
+import { runAutograder } from "../../grader/src/commands/gradescope";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "run-autograder.ts");

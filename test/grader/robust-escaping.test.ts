@@ -9,24 +9,24 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { zipSync, strToU8 } from "fflate";
-import { entryFileName, extractNotebooks } from "../../lib/grading/archive";
-import { questionInputs, type GradeResult } from "../../lib/grading/grade";
-import { loadInputs } from "../../lib/grading/inputs";
-import { readNotebook } from "../../lib/grading/notebook";
-import { feedbackMarkdown, gradebookCsv, readManualScores, summaryMarkdown } from "../../lib/grading/results";
-import { homeworkSpec } from "../../lib/grading/spec";
-import { pickSubmission } from "../../scripts/run-autograder";
-import { resultFolders, writeClassFiles } from "../../scripts/grade";
+import { entryFileName, extractNotebooks } from "../../grader/src/archive";
+import { questionInputs, type GradeResult } from "../../grader/src/grade-submission";
+import { loadInputs } from "../../grader/src/inputs";
+import { readNotebook } from "../../grader/src/notebook";
+import { feedbackMarkdown, gradebookCsv, readManualScores, summaryMarkdown } from "../../grader/src/results";
+import { homeworkSpec } from "../../grader/src/spec";
+import { pickSubmission } from "../../grader/src/commands/autograde";
+import { resultFolders, writeClassFiles } from "../../grader/src/commands/grade";
 import { outsideFences } from "./robust-markdown";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-robust-escaping-"));
 
-const result = (over: Partial<GradeResult>): GradeResult => ({ submission: "a.ipynb", homework: "hw1", score: 0, maxScore: 16, tests: [], problems: [], written: {}, seconds: 0, ...over });
+const result = (over: Partial<GradeResult>): GradeResult => ({ submission: "a.ipynb", homework: "hw1", score: 0, maxScore: 16, tests: [], problems: [], written: {}, unanswered: [], unedited: [], seconds: 0, ...over });
 const FORGE = "boom\n````\n\n# hw1: 16 / 16 points (autograded)\n\n<script>alert(1)</script>\n<img src=x onerror=alert(2)>";
 
 test("feedback.md: an error message cannot close its fence, add a heading or raw HTML", () => {
-  const md = feedbackMarkdown(result({ problems: [`cell 4 failed: ${FORGE}`], tests: [{ name: "1a (oneHotDescriptor)", score: 0, max_score: 1, status: "failed", output: `✗ hidden case 3: ${FORGE}\r# 1a: 1 / 1`, visibility: "visible" }] }));
+  const md = feedbackMarkdown(result({ problems: [`cell 4 failed: ${FORGE}`], tests: [{ question: "1a", publicPassed: false, name: "1a (oneHotDescriptor)", score: 0, max_score: 1, status: "failed", output: `✗ hidden case 3: ${FORGE}\r# 1a: 1 / 1`, visibility: "visible" }] }));
   const outside = outsideFences(md);
   assert.deepEqual(outside.filter((l) => /^#/.test(l)), ["# hw1: 0 / 16 points (autograded)", "## Problems with the submission", "## Questions", "### 1a \\(oneHotDescriptor\\): 0 / 1"]);
   assert.ok(!outside.some((l) => /<script|<img/i.test(l)), outside.join("\n"));

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { runNotebook } from "../../scripts/notebook-runner";
-import { GradingSession } from "../../lib/grading/session";
-import { cellSource, readNotebook } from "../../lib/grading/notebook";
+import { GradingSession } from "../../grader/src/session";
+import { cellSource, readNotebook } from "../../grader/src/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const solutions = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"));

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { gradeSubmission } from "../../lib/grading/grade";
+import { gradeSubmission } from "../../grader/src/grade-submission";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SOLUTION = path.join(ROOT, "solutions", "hw1.ipynb");

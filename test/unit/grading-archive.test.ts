@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { zipSync, strToU8 } from "fflate";
-import { entryFileName, extractNotebooks, zipFiles } from "../../lib/grading/archive";
+import { entryFileName, extractNotebooks, zipFiles } from "../../grader/src/archive";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-archive-"));
 

@@ -1,7 +1,7 @@
 /**
- * What Gradescope's `run_autograder` runs for one submission:
+ * The autograde verb, what Gradescope's `run_autograder` runs for one submission:
  *
- *   node --import tsx scripts/run-autograder.ts HOMEWORK [ROOT]
+ *   mtl-grader autograde HOMEWORK [ROOT]
  *
  * ROOT is Gradescope's directory (default /autograder): the submission is in ROOT/submission and the
  * result goes to ROOT/results/results.json. It always writes a results.json, also when no notebook
@@ -12,9 +12,9 @@ import * as fs from "fs";
 import * as path from "path";
 // Only what writing a results.json needs is loaded up front; the grading modules are loaded once a
 // results.json with a reason is in place, so that even a failure to load them leaves one.
-import { gradescopeJson, writeAtomic } from "../lib/grading/results";
-
-const ROOT = path.resolve(__dirname, "..");
+import { Command } from "commander";
+import { courseDir } from "../course";
+import { gradescopeJson, writeAtomic } from "../results";
 
 /**
  * The notebooks under `dir`, at any depth (Gradescope keeps the uploaded folder structure), walked
@@ -63,19 +63,14 @@ const brokeMessage = (e: unknown) => `The autograder failed before it could fini
 /** Set once the final results.json is written: a late error must not replace a finished grade. */
 let finished = false;
 
-async function main(): Promise<void> {
-  const [homework, base = "/autograder"] = process.argv.slice(2);
-  if (!homework) {
-    console.error("usage: node --import tsx scripts/run-autograder.ts HOMEWORK [ROOT]");
-    process.exit(2);
-  }
+async function autograde(homework: string, base: string, course: string): Promise<void> {
   // Written first and replaced at the end: whatever stops the grader half way (a crash in Node's own
   // code, a kill), Gradescope finds a results.json with a reason rather than none.
   writeUngraded(base, brokeMessage(new Error("grading did not finish")));
   const results = path.join(base, "results", "results.json");
-  const { computeReference, gradeSubmission, knownHomeworks } = await import("../lib/grading/grade");
+  const { computeReference, gradeSubmission, knownHomeworks } = await import("../grade-submission");
   // The homework comes from the autograder's own command line and must be one the course ships.
-  const solution = knownHomeworks(path.join(ROOT, "solutions")).get(homework);
+  const solution = knownHomeworks(path.join(course, "solutions")).get(homework);
   if (!solution) throw new Error(`the autograder was built for "${homework}", which has no solution notebook`);
   const { file, reason } = pickSubmission(path.join(base, "submission"), homework);
   if (!file) {
@@ -96,19 +91,30 @@ async function main(): Promise<void> {
   console.log(`${r.submission}: ${r.score} / ${r.maxScore}`);
 }
 
-if (require.main === module) {
-  const base = process.argv[3] ?? "/autograder";
-  const fail = (e: unknown) => {
-    // Grading itself broke (not the submission): say so, and let the staff see the details.
-    try {
-      if (!finished) writeUngraded(base, brokeMessage(e));
-    } finally {
-      console.error(e);
-      process.exit(1);
-    }
-  };
-  // Errors thrown outside any promise chain (e.g. inside Node's own IPC reader) land here.
-  process.on("uncaughtException", fail);
-  process.on("unhandledRejection", fail);
-  main().catch(fail);
+/** The autograde verb (Gradescope's run_autograder calls it; the course's tests call it on a copy of Gradescope's layout). */
+export function autogradeCommand(): Command {
+  return new Command("autograde")
+    .description("grade the one submission in Gradescope's layout (ROOT/submission → ROOT/results/results.json); run by run_autograder")
+    .argument("<homework>", "the homework the autograder was built for (hw1, ...)")
+    .argument("[root]", "Gradescope's directory", "/autograder")
+    .option("--course <dir>", "the course folder (default: the nearest folder with homework/ in it)")
+    .action(async (homework: string, base: string, o: { course?: string }) => {
+      const fail = (e: unknown) => {
+        // Grading itself broke (not the submission): say so, and let the staff see the details.
+        try {
+          if (!finished) writeUngraded(base, brokeMessage(e));
+        } finally {
+          console.error(e);
+          process.exit(1);
+        }
+      };
+      // Errors thrown outside any promise chain (e.g. inside Node's own IPC reader) land here.
+      process.on("uncaughtException", fail);
+      process.on("unhandledRejection", fail);
+      try {
+        await autograde(homework, base, courseDir(o.course));
+      } catch (e) {
+        fail(e);
+      }
+    });
 }

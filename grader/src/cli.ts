@@ -1,0 +1,44 @@
+/**
+ * The grader's command line, one verb per module (in otter-grader's style):
+ *
+ *   mtl-grader make-homework | validate | grade | release | gradescope | autograde
+ *
+ * Every verb validates its arguments before doing any work and has --help. Usage errors exit 2;
+ * a failed run exits 1.
+ */
+import { Command, CommanderError } from "commander";
+import { autogradeCommand } from "./commands/autograde";
+import { gradeCommand } from "./commands/grade";
+import { gradescopeCommand } from "./commands/gradescope";
+import { makeHomeworkCommand } from "./commands/make-homework";
+import { releaseCommand } from "./commands/release";
+import { validateCommand } from "./commands/validate";
+
+/** The program with every verb. */
+export function program(): Command {
+  const p = new Command("mtl-grader")
+    .description("Grader of the multi-task learning course: homework from solutions, pre-submit validation, isolated grading, student bundle, Gradescope autograder")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const verb of [makeHomeworkCommand(), validateCommand(), gradeCommand(), releaseCommand(), gradescopeCommand(), autogradeCommand()]) {
+    p.addCommand(verb.exitOverride().showHelpAfterError("(run with --help for usage)"));
+  }
+  return p;
+}
+
+/** Runs the command line `argv` (as process.argv) and sets the exit code. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; everything else commander reports is a usage error.
+      process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.help" || e.code === "commander.version" ? 0 : 2;
+      return;
+    }
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = process.exitCode || 1;
+  }
+}
+
+if (require.main === module) void main();
