@@ -3,7 +3,7 @@
  * field. Each returns the argument list of one call. Instructor-only: this file sits next to the
  * solution and never reaches students; the grader loads it for the homework it grades.
  */
-import { between, tensor, type Rng } from "../lib/grading/inputs";
+import { between, tensor, type Rng } from "mtl-grader/inputs";
 
 export const INPUTS: Record<string, (rng: Rng) => unknown[]> = {
   dotScores: (rng) => {
