@@ -12,7 +12,7 @@ import { zipSync, strToU8 } from "fflate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-class-zip-"));
-const grade = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
+const grade = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ...args], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
 
 test("a zip of student folders is graded submission by submission, with a gradebook and a score plot", () => {
   const zip = path.join(WORK, "hw1-submissions.zip");

@@ -76,7 +76,7 @@ before(() => {
   for (const [name, nb] of Object.entries(variants)) fs.writeFileSync(path.join(SUBS, `${name}.ipynb`), typeof nb === "string" ? nb : JSON.stringify(nb));
   // A cell limit well above the setup cell's start-up on a loaded machine (loading TensorFlow.js
   // took over 8 s with other work running), so that only the hanging cell meets it.
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), SUBS, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "20", "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", SUBS, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "20", "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
   assert.equal(r.status, 0, `grading failed:\n${r.stdout}\n${r.stderr}`);
   for (const name of Object.keys(variants)) results[name] = JSON.parse(fs.readFileSync(path.join(OUT, name, "grade.json"), "utf8"));
   gradebook = fs.readFileSync(path.join(OUT, "gradebook.csv"), "utf8");
@@ -181,7 +181,7 @@ test("results.json follows Gradescope's schema with scores within bounds; the gr
 test("a re-run resumes: graded submissions are skipped, and manual scores merge into the gradebook", () => {
   const manual = path.join(WORK, "manual.csv");
   fs.writeFileSync(manual, "submission,question,score\nsolution.ipynb,4a,2\nsolution.ipynb,4b,1.5\n");
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), SUBS, "--out", OUT, "--manual", manual, "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", SUBS, "--out", OUT, "--manual", manual, "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.equal((r.stdout.match(/^skip /gm) ?? []).length, Object.keys(variants).length);
   const row = fs.readFileSync(path.join(OUT, "gradebook.csv"), "utf8").split("\n").find((l) => l.startsWith('"solution.ipynb"'))!;

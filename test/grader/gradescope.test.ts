@@ -23,7 +23,7 @@ const SOURCE = path.join(AG, "source");
 let names: string[] = [];
 
 before(() => {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "gradescope.ts"), "hw1", "--out", ZIP], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "gradescope", "hw1", "--out", ZIP], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   // Python's zipfile unpacks it, as Gradescope's own tooling would; modes are restored by hand, as unzip does.
   const py = "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n  p=z.extract(i,sys.argv[2]); m=i.external_attr>>16\n  if m: os.chmod(p,m)\n  print(i.filename)";
@@ -67,7 +67,7 @@ function assertSchema(r: any): void {
 test("the autograder zip has Gradescope's entry points at its root and no student-facing files", () => {
   assert.ok(names.includes("setup.sh") && names.includes("run_autograder"));
   for (const f of ["run_autograder", "setup.sh"]) assert.ok(fs.statSync(path.join(SOURCE, f)).mode & 0o100, `${f} is executable`);
-  assert.ok(names.includes("solutions/hw1.ipynb") && names.includes("package-lock.json") && names.includes("scripts/run-autograder.ts"));
+  assert.ok(names.includes("solutions/hw1.ipynb") && names.includes("package-lock.json") && names.includes("grader/bin/mtl-grader.js") && names.includes("homework/hw1.checks.json") && names.includes("solutions/hw1.inputs.ts"));
   assert.ok(!names.some((n) => /^(homework|notebooks|test|bench|\.ci)\//.test(n)), "no homework, lecture notebooks, tests or CI");
   execFileSync("bash", ["-n", path.join(SOURCE, "setup.sh")]);
   const setup = fs.readFileSync(path.join(SOURCE, "setup.sh"), "utf8");

@@ -17,9 +17,12 @@ for (const name of names) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), `mtl-${name}-`));
     const subs = path.join(work, "subs");
     fs.mkdirSync(subs);
-    fs.copyFileSync(path.join(ROOT, "solutions", `${name}.ipynb`), path.join(subs, "solution.ipynb"));
+    // The solution with its written answers filled in (their model answers live in rubric cells).
+    const solutionNb = JSON.parse(fs.readFileSync(path.join(ROOT, "solutions", `${name}.ipynb`), "utf8"));
+    for (const c of solutionNb.cells) if (c.metadata?.mtl?.role === "written") c.source = `Answer to ${c.metadata.mtl.question}: a written answer.`;
+    fs.writeFileSync(path.join(subs, "solution.ipynb"), JSON.stringify(solutionNb));
     fs.copyFileSync(path.join(ROOT, "homework", `${name}.ipynb`), path.join(subs, "untouched.ipynb"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), subs, "--out", path.join(work, "out"), "--jobs", "2"], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", subs, "--out", path.join(work, "out"), "--jobs", "2"], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const grade = (sub: string) => JSON.parse(fs.readFileSync(path.join(work, "out", sub, "grade.json"), "utf8"));
     const solution = grade("solution");
@@ -29,5 +32,9 @@ for (const name of names) {
     const untouched = grade("untouched");
     assert.equal(untouched.score, 0);
     for (const t of untouched.tests) assert.match(t.output, /not implemented/, t.name);
+    // Unanswered written questions are flagged for the student and in the gradebook.
+    const written = solutionNb.metadata.mtl.homework.questions.filter((q: { written?: boolean }) => q.written).map((q: { id: string }) => q.id);
+    assert.deepEqual(untouched.unanswered, written);
+    for (const q of written) assert.match(fs.readFileSync(path.join(work, "out", "untouched", "feedback.md"), "utf8"), new RegExp(`- ${q}: no answer`));
   });
 }

@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
  */
 async function runCells(cells: string[], env: Record<string, string> = {}): Promise<{ outputs: string[]; notes: string[] }> {
   const script = `
-    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
+    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))});
     (async () => {
       const s = new GradingSession({ cellSeconds: 30 });
       const outputs = [];
@@ -87,7 +87,7 @@ test("a submission sees only its own processes: it is process 1 of a PID namespa
 /** A small grader run by `user` (or this process's user): a session that runs `attack` in an answer cell, then a probe. */
 function graderAs(user: string | null, attackCell: string, env: Record<string, string>): { status: number | null; signal: string | null; stdout: string } {
   const script = `
-    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
+    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))});
     (async () => {
       console.log(sandboxIsolation().notes.join("; "));
       const s = new GradingSession({ cellSeconds: 60 });
@@ -125,7 +125,7 @@ test("run as a normal user, process.kill(process.ppid) in an answer does not kil
 
 test("a grader killed mid-run takes its grading children with it, and the next start sweeps its scratch folder", async (t) => {
   const script = `
-    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
+    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))});
     (async () => {
       const s = new GradingSession({ cellSeconds: 60 });
       await s.runCell(0, "setInterval(() => {}, 1000);");
@@ -158,7 +158,7 @@ test("a grader killed mid-run takes its grading children with it, and the next s
     assert.deepEqual(holders(), [], "grading children outlived their grader");
   } else t.diagnostic("no parent-death signals here: the sweep at the next start ends the children");
   assert.ok(fs.existsSync(base), "a killed grader cannot remove its own folder");
-  const next = spawnSync(process.execPath, ["--import", "tsx", "-e", `const g = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))}); console.log(JSON.stringify(g.sweepStale()));`], { cwd: ROOT, encoding: "utf8" });
+  const next = spawnSync(process.execPath, ["--import", "tsx", "-e", `const g = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))}); console.log(JSON.stringify(g.sweepStale()));`], { cwd: ROOT, encoding: "utf8" });
   assert.equal(next.status, 0, next.stderr);
   assert.equal(fs.existsSync(base), false, `the next start did not sweep ${base}: ${next.stdout}`);
   assert.deepEqual(holders(), []);
@@ -166,7 +166,7 @@ test("a grader killed mid-run takes its grading children with it, and the next s
 
 test("a grader that exits with a session still open ends its child and removes its scratch folder", async () => {
   const script = `
-    const { GradingSession } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
+    const { GradingSession } = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))});
     (async () => {
       const s = new GradingSession({ cellSeconds: 60 });
       await s.runCell(0, "setInterval(() => {}, 1000);");
@@ -192,7 +192,7 @@ test("a grader that exits with a session still open ends its child and removes i
 
 test("a grading process that cannot start is reported as the grader's problem, not the submission's", async (t) => {
   const script = `
-    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "lib", "grading"))});
+    const { GradingSession, sandboxIsolation } = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))});
     (async () => {
       // 1 MB of memory: Node itself cannot start, before any student code runs.
       const s = new GradingSession({ cellSeconds: 30, memoryMb: 1 });

@@ -1,7 +1,7 @@
 /**
  * run_autograder always leaves a results.json, and takes its reference only from the course: a
  * grader killed half way, an uploaded link to the solution, and a homework the course does not
- * ship. Runs scripts/run-autograder.ts on a local copy of Gradescope's layout.
+ * ship. Runs the grader's autograde verb on a local copy of Gradescope's layout.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import * as path from "path";
 import { runAutograder } from "../../grader/src/commands/gradescope";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SCRIPT = path.join(ROOT, "scripts", "run-autograder.ts");
+const SCRIPT = path.join(ROOT, "grader", "bin", "mtl-grader.js");
 
 /** A Gradescope-like root with `files` uploaded (text, or a link target under `link:`). */
 function layout(files: Record<string, string>): string {
@@ -45,7 +45,7 @@ function descendants(pid: number): number[] {
 
 test("an upload that is a link to the solution is refused, not graded as the solution", () => {
   const base = layout({ "hw1.ipynb": `link:${path.join(ROOT, "solutions", "hw1.ipynb")}` });
-  const r = spawnSync(process.execPath, ["--import", "tsx", SCRIPT, "hw1", base], { cwd: ROOT, encoding: "utf8", timeout: 5 * 60 * 1000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", SCRIPT, "autograde", "hw1", base], { cwd: ROOT, encoding: "utf8", timeout: 5 * 60 * 1000 });
   assert.equal(r.status, 0, r.stderr);
   const out = results(base);
   assert.equal(out.score, 0);
@@ -54,7 +54,7 @@ test("an upload that is a link to the solution is refused, not graded as the sol
 
 test("an autograder asked for a homework the course does not ship says so in results.json", () => {
   const base = layout({ "hw1.ipynb": "{}" });
-  const r = spawnSync(process.execPath, ["--import", "tsx", SCRIPT, "../homework/hw1", base], { cwd: ROOT, encoding: "utf8", timeout: 60 * 1000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", SCRIPT, "autograde", "../homework/hw1", base], { cwd: ROOT, encoding: "utf8", timeout: 60 * 1000 });
   assert.equal(r.status, 1);
   assert.match(results(base).output, /autograder failed.*"\.\.\/homework\/hw1", which has no solution notebook/);
 });
@@ -62,7 +62,7 @@ test("an autograder asked for a homework the course does not ship says so in res
 test("a grader stopped half way still leaves a results.json with a reason", async () => {
   const base = layout({ "hw1.ipynb": fs.readFileSync(path.join(ROOT, "solutions", "hw1.ipynb"), "utf8") });
   const file = path.join(base, "results", "results.json");
-  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, "hw1", base], { cwd: ROOT, stdio: "ignore" });
+  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, "autograde", "hw1", base], { cwd: ROOT, stdio: "ignore" });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   // Stopped as soon as it has started writing anything, however far it got: frozen first, so that
   // nothing it started can outlive the test, then killed with every process under it.
