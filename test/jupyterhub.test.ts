@@ -47,6 +47,7 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
   let hub: ChildProcess | null = null;
   let log = "";
   let hubUrl = "";
+  let publicPort = 0;
   const adminToken = `course-test-${process.pid}-${Date.now()}-admin-token`;
   const access = new Map<string, ServerAccess>();
   const home = (user: string) => path.join(base, "home", user);
@@ -71,7 +72,7 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
   }
 
   function cleanupSync(): void {
-    // Last resort when the test process is interrupted: stop the hub's group and the users' processes.
+    // Last resort when the test process is interrupted: stop the hub's group, its proxy and the users' processes.
     if (hub?.pid) {
       try {
         process.kill(-hub.pid, "SIGKILL");
@@ -79,6 +80,7 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
         /* gone */
       }
     }
+    stopProxy();
     for (const name of names) removeUserSync(name);
     if (base) fs.rmSync(base, { recursive: true, force: true });
   }
@@ -95,6 +97,7 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
     for (const name of names) createUser(name, home(name));
 
     const [port, hubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    publicPort = port;
     hubUrl = `http://127.0.0.1:${port}/`;
     const config = path.join(base, "test_config.py");
     fs.writeFileSync(
@@ -138,9 +141,23 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
     }
   });
 
+  /**
+   * The proxy runs in a session of its own; the hub stops it when it exits cleanly, but a hub that
+   * died leaves it running (holding the hub's output pipes). Its pid is in the hub's pid file.
+   */
+  function stopProxy(): void {
+    const pidFile = path.join(base, "state", "jupyterhub-proxy.pid");
+    if (!base || !fs.existsSync(pidFile)) return;
+    const pid = Number(fs.readFileSync(pidFile, "utf8").trim());
+    const cmdline = fs.existsSync(`/proc/${pid}/cmdline`) ? fs.readFileSync(`/proc/${pid}/cmdline`, "utf8") : "";
+    const args = cmdline.split("\0");
+    if (pid > 0 && cmdline.includes("configurable-http-proxy") && args.includes(String(publicPort))) process.kill(pid, "SIGKILL");
+  }
+
   after(async () => {
     try {
       if (hub?.pid) await stopGroup(hub.pid, 20_000);
+      stopProxy();
     } finally {
       for (const name of names) await removeUser(name).catch((e) => console.error(`could not remove ${name}: ${e.message}`));
       fs.mkdirSync(path.join(ROOT, ".artifacts"), { recursive: true });
