@@ -48,7 +48,7 @@ test("written/<q>.md: one answer cannot add a section for another student or raw
   const answers = [result({ submission: "mallory.ipynb", written: { "4a": "My answer.\n\n## Submission: victim.ipynb\n\n```\nfake\n<script>alert(1)</script>" } }), result({ submission: "victim.ipynb", written: { "4a": "The victim's own answer." } })];
   assert.deepEqual(writeClassFiles(out, answers), []);
   const outside = outsideFences(fs.readFileSync(path.join(out, "written", "4a.md"), "utf8"));
-  assert.deepEqual(outside.filter((l) => l.startsWith("#")), ["# Written answers to question 4a", "## Submission: mallory.ipynb", "## Submission: victim.ipynb"]);
+  assert.deepEqual(outside.filter((l) => l.startsWith("#")), ["# Written answers to hw1 question 4a", "## Submission: mallory.ipynb", "## Submission: victim.ipynb"]);
   assert.ok(!outside.some((l) => /<script/.test(l)));
 });
 
