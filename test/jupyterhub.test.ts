@@ -258,4 +258,19 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
     assert.equal(started.code, 0, started.output);
     assert.match(started.output, /Registered the "tslab" kernel/);
   });
+
+  it("lets a student validate their own homework before submitting (npm run validate)", async () => {
+    const alices = access.get(alice)!;
+    const fresh = await runInTerminal(alices, "cd ~/mtl-course && npm --no-progress run validate -- homework/hw1.ipynb", START_MS);
+    assert.equal(fresh.code, 1, `an untouched homework is reported, not passed:\n${fresh.output}`);
+    assert.match(fresh.output, /homework\/hw1\.ipynb: problem: answer cell "\w+" \(question \w+\) is not filled in/);
+    assert.match(fresh.output, /\d+ problem\(s\): fix them before you submit/);
+    // A file only this student has (saved through their server) is what gets validated.
+    const saved = await api(alices, "PUT", "api/contents/homework/mine.ipynb", { type: "file", format: "text", content: "{ not a notebook" });
+    assert.equal(saved.status, 201, `saving through the server: HTTP ${saved.status}`);
+    const broken = await runInTerminal(alices, "cd ~/mtl-course && npm --no-progress run validate -- homework/mine.ipynb", START_MS);
+    assert.notEqual(broken.code, 0, broken.output);
+    assert.match(broken.output, /homework\/mine\.ipynb/);
+    assert.doesNotMatch(broken.output, /at .*\.ts:\d+:\d+\)/, "a clear message, not a stack trace");
+  });
 });
