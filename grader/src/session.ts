@@ -105,9 +105,8 @@ const CHILD_FILE = "grading-child.js";
  * null with the reason it is not applied. MTL_GRADER_NODE_PERMISSION=0 leaves it out on purpose
  * (so tests can show that the OS layers hold on their own); a Node without the model cannot apply it.
  */
-export function nodePermission(reads: string[], write: string): { flags: string[] | null; note: string } {
+export function nodePermission(reads: string[], write: string, allowed: ReadonlySet<string> = process.allowedNodeEnvironmentFlags): { flags: string[] | null; note: string } {
   if (process.env.MTL_GRADER_NODE_PERMISSION === "0") return { flags: null, note: "Node's permission model: NOT applied (turned off with MTL_GRADER_NODE_PERMISSION=0)" };
-  const allowed = process.allowedNodeEnvironmentFlags;
   const flag = allowed.has("--permission") ? "--permission" : allowed.has("--experimental-permission") ? "--experimental-permission" : null;
   if (!flag) return { flags: null, note: `Node's permission model: NOT applied (Node ${process.version} has none)` };
   // One flag per path (Node 20.20 does not split comma lists); "/*" allows a folder's contents.
@@ -130,9 +129,12 @@ export function allowWithoutNodePermission(allow = true): void {
  */
 export function isolationReport(): { notes: string[]; refusal: string | null } {
   const permission = nodePermission([], os.tmpdir());
-  const notes = [permission.note, ...sandboxIsolation().notes];
-  const refusal = permission.flags || withoutPermissionAllowed ? null : `${permission.note}; refusing to grade without it (pass --without-node-permission to rely on the OS layers alone)`;
-  return { notes, refusal };
+  return { notes: [permission.note, ...sandboxIsolation().notes], refusal: permissionRefusal(permission, withoutPermissionAllowed) };
+}
+
+/** Why grading must not start with `permission`, or null: it is applied, or going without it was `allowed`. */
+export function permissionRefusal(permission: { flags: string[] | null; note: string }, allowed: boolean): string | null {
+  return permission.flags || allowed ? null : `${permission.note}; refusing to grade without it (pass --without-node-permission to rely on the OS layers alone)`;
 }
 
 /** When a process started (field 22 of /proc/PID/stat), to tell a live owner from a reused pid. */
@@ -309,7 +311,8 @@ export class GradingSession {
     const { nodeModules, kit, data } = runtimePaths();
     // Only what the cells need: the libraries, the data and their own scratch folder (never all of /tmp: a checkout may live there).
     const permission = nodePermission([nodeModules, kit, data, base], base);
-    if (!permission.flags && !withoutPermissionAllowed) throw new GraderFault(`${permission.note}, and grading without it was not allowed (--without-node-permission)`);
+    const refusal = permissionRefusal(permission, withoutPermissionAllowed);
+    if (refusal) throw new GraderFault(refusal);
     const iso = sandboxIsolation();
     if (iso.perJobUser && this.plan.uid === undefined) {
       this.plan.uid = jobUid();
