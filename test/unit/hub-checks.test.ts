@@ -44,3 +44,22 @@ test("the hub command refuses to run as anyone but root, and says why", () => {
   assert.match(r.stderr, /must run as root/);
   assert.match(r.stderr, /sudo/);
 });
+
+test("the student bundle, which the README installs on the hub, holds everything the hub runs", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-hub-bundle-"));
+  try {
+    const r = spawnSync("npm", ["run", "--silent", "release", "--", "--out", path.join(out, "student")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+    const bundle = path.join(out, "student");
+    for (const f of ["jupyterhub/jupyterhub_config.py", "jupyterhub/start-student.sh", "scripts/hub.ts", "scripts/student-copy.ts", "scripts/jupyter.ts", "package-lock.json"]) {
+      assert.ok(fs.existsSync(path.join(bundle, f)), `the bundle has ${f}`);
+    }
+    assert.ok(!fs.existsSync(path.join(bundle, "solutions")), "no solutions for students to read");
+    const pkg = JSON.parse(fs.readFileSync(path.join(bundle, "package.json"), "utf8"));
+    assert.ok(pkg.devDependencies["configurable-http-proxy"], "npm ci installs the hub's proxy");
+    assert.ok(pkg.devDependencies.tsx, "npm ci installs tsx, which start-student.sh and the hub command run");
+    for (const s of ["start", "validate"]) assert.ok(pkg.scripts[s], `students get npm run ${s}`);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
