@@ -20,7 +20,7 @@ import { committedFiles, dirtyWarning, exportCommitted } from "../tracked-files"
 import { execFileSync } from "child_process";
 
 /** What never ships to students. */
-const EXCLUDED = [/^solutions\//, /^test\//, /^bench\//, /^\.ci\//, /^release\//, /^gradescope\//, /^grader\/dist\//];
+const EXCLUDED = [/^solutions\//, /^test\//, /^bench\//, /^\.ci\//, /^release\//, /^gradescope\//, /^grader\/dist\//, /^scripts\/(test\.ts|run-notebook\.ts|notebook-runner\.ts|execute_notebook\.py)$/];
 
 /** The npm scripts students get: the ones the student README names, and the build step npm install runs. */
 const STUDENT_SCRIPTS = ["prepare", "build", "start", "validate"];
