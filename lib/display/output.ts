@@ -24,11 +24,6 @@ function writer(): Writer | null {
   }
 }
 
-/** True inside a running notebook kernel. */
-export function inNotebook(): boolean {
-  return writer() !== null;
-}
-
 /** Shows a MIME bundle as one output; returns false outside a notebook. */
 export function displayBundle(bundle: MimeBundle, metadata: object = {}): boolean {
   const write = writer();

@@ -58,9 +58,3 @@ export function gatherRows(data: Dataset, indices: ArrayLike<number>): { x: Floa
   }
   return { x, y };
 }
-
-/** A seeded mini-batch of a data set. */
-export function sampleBatch(data: Dataset, batchSize: number, rng: Rng): { x: Float32Array; y: Float32Array; indices: Int32Array } {
-  const indices = batchIndices(data.n, batchSize, rng);
-  return { ...gatherRows(data, indices), indices };
-}
