@@ -68,7 +68,8 @@ test("the autograder zip has Gradescope's entry points at its root and no studen
   assert.ok(names.includes("setup.sh") && names.includes("run_autograder"));
   for (const f of ["run_autograder", "setup.sh"]) assert.ok(fs.statSync(path.join(SOURCE, f)).mode & 0o100, `${f} is executable`);
   assert.ok(names.includes("solutions/hw1.ipynb") && names.includes("package-lock.json") && names.includes("grader/bin/mtl-grader.js") && names.includes("homework/hw1.checks.json") && names.includes("solutions/hw1.inputs.ts"));
-  assert.ok(!names.some((n) => /^(homework|notebooks|test|bench|\.ci)\//.test(n)), "no homework, lecture notebooks, tests or CI");
+  // The public checks file is the only homework file: check cells read it, as they do for students.
+  assert.ok(!names.some((n) => /^(homework|notebooks|test|bench|\.ci)\//.test(n) && n !== "homework/hw1.checks.json"), "no homework notebooks, lecture notebooks, tests or CI");
   execFileSync("bash", ["-n", path.join(SOURCE, "setup.sh")]);
   const setup = fs.readFileSync(path.join(SOURCE, "setup.sh"), "utf8");
   assert.match(setup, /setup_20\.x/);

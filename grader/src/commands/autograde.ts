@@ -10,10 +10,9 @@
 import { randomInt } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-// Only what writing a results.json needs is loaded up front; the grading modules are loaded once a
-// results.json with a reason is in place, so that even a failure to load them leaves one.
 import { Command } from "commander";
 import { courseDir } from "../course";
+import { computeReference, gradeSubmission, knownHomeworks } from "../grade-submission";
 import { gradescopeJson, writeAtomic } from "../results";
 
 /**
@@ -68,7 +67,6 @@ async function autograde(homework: string, base: string, course: string): Promis
   // code, a kill), Gradescope finds a results.json with a reason rather than none.
   writeUngraded(base, brokeMessage(new Error("grading did not finish")));
   const results = path.join(base, "results", "results.json");
-  const { computeReference, gradeSubmission, knownHomeworks } = await import("../grade-submission");
   // The homework comes from the autograder's own command line and must be one the course ships.
   const solution = knownHomeworks(path.join(course, "solutions")).get(homework);
   if (!solution) throw new Error(`the autograder was built for "${homework}", which has no solution notebook`);
