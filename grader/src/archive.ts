@@ -139,7 +139,7 @@ export function extractNotebooks(zipFile: string, dir: string, limits: ExtractLi
       },
     });
   } catch (e) {
-    throw new Error(`${zipFile} is not a readable zip archive (${(e as Error).message})`);
+    throw new Error(`${zipFile} is not a readable zip archive (${(e as Error).message})`, { cause: e });
   }
   fs.mkdirSync(dir, { recursive: true });
   const used = new Set<string>();

@@ -45,7 +45,6 @@ export function inputsFileOf(solutionFile: string): string {
 export function loadInputs(solutionFile: string): InputGenerators {
   const file = inputsFileOf(solutionFile);
   if (!fs.existsSync(file)) throw new Error(`the homework's input generators are missing: expected ${file} next to its solution`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { require: tsRequire } = require("tsx/cjs/api") as { require: (id: string, from: string) => unknown };
   const loaded = tsRequire(file, __filename) as { INPUTS?: unknown };
   if (!loaded.INPUTS || typeof loaded.INPUTS !== "object") throw new Error(`${file} does not export INPUTS (a record of generator functions)`);

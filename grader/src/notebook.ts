@@ -46,7 +46,7 @@ export function parseNotebook(text: string, name = "the notebook"): Notebook {
   try {
     nb = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${name} is not valid JSON (${(e as Error).message}); re-download it from JupyterLab with File ▸ Download`);
+    throw new Error(`${name} is not valid JSON (${(e as Error).message}); re-download it from JupyterLab with File ▸ Download`, { cause: e });
   }
   const n = nb as Partial<Notebook> & { worksheets?: unknown };
   if (typeof n !== "object" || n === null) throw new Error(`${name} is not a notebook (expected a JSON object)`);
@@ -96,7 +96,7 @@ export function readSubmissionText(file: string, maxBytes = MAX_SUBMISSION_BYTES
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (e) {
-    throw new Error(`${file} cannot be opened as a regular file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`${file} cannot be opened as a regular file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
   try {
     const st = fs.fstatSync(fd);

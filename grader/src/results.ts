@@ -15,6 +15,8 @@ const clean = (s: string, max = 8000) => (s.length > max ? s.slice(0, max) + "\n
  * escape sequences, NULs) become visible escapes; newlines and tabs stay.
  */
 export function plainText(s: string): string {
+  // Control characters are exactly what this must find.
+  // eslint-disable-next-line no-control-regex
   return String(s).replace(/\r\n/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
@@ -25,7 +27,7 @@ export function plainText(s: string): string {
 export function markdownInline(s: string, max = 500): string {
   const one = plainText(s).replace(/\s*\n\s*/g, " ⏎ ");
   const cut = one.length > max ? one.slice(0, max) + "…" : one;
-  return cut.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}\[\]()#!|~]/g, (c) => `\\${c}`);
+  return cut.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#!|~]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -121,13 +123,13 @@ export function readCsv(file: string): Array<Record<string, string>> {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   try {
     const records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }) as Array<Record<string, string>>;
     return records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v ?? "").replace(/^'(?=[=+\-@\t\r])/, "")])));
   } catch (e) {
-    throw new Error(`${file} is not a readable CSV file: ${(e as Error).message}`);
+    throw new Error(`${file} is not a readable CSV file: ${(e as Error).message}`, { cause: e });
   }
 }
 

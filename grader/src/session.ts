@@ -90,7 +90,6 @@ export function childBundle(): string {
   const entry = ["child.js", "child.ts"].map((f) => path.join(__dirname, f)).find((f) => fs.existsSync(f));
   if (!entry) throw new GraderFault(`the grading child's code is missing from ${__dirname}`);
   // Loaded only here: bundling is the one use of esbuild.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require("esbuild") as typeof import("esbuild");
   const built = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", write: false, logLevel: "silent" });
   childCode = built.outputFiles[0].text;

@@ -13,7 +13,7 @@ function git(root: string, args: string[], input?: Buffer): Buffer {
     return execFileSync("git", args, { cwd: root, input, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "pipe"] });
   } catch (e) {
     const err = e as { stderr?: Buffer; message: string };
-    throw new Error(`git ${args[0]} failed in ${root}: ${err.stderr?.toString().trim() || err.message}`);
+    throw new Error(`git ${args[0]} failed in ${root}: ${err.stderr?.toString().trim() || err.message}`, { cause: e });
   }
 }
 

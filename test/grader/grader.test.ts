@@ -68,7 +68,7 @@ const variants: Record<string, Nb | string> = {
   ].join("\n"), homework),
 };
 
-let results: Record<string, { score: number; maxScore: number; problems: string[]; tests: Array<{ name: string; score: number; output: string }> }> = {};
+const results: Record<string, { score: number; maxScore: number; problems: string[]; tests: Array<{ name: string; score: number; output: string }> }> = {};
 let gradebook = "";
 
 before(() => {

@@ -22,7 +22,7 @@ import { Command } from "commander";
 import { decodeJsonValue, type PublicChecks } from "mtl-kit/grading";
 import { courseDir, userPath } from "../course";
 import { gradeNotebook, type GradeResult, type Homework, type Reference } from "../grade-submission";
-import { cellSource, readSubmission, type Cell, type CellMeta, type Notebook } from "../notebook";
+import { readSubmission, type Cell, type CellMeta, type Notebook } from "../notebook";
 
 /** What validation found: problems (any one fails it), warnings, and the run's result when it got that far. */
 export interface Validation {
@@ -39,7 +39,7 @@ export function homeworkFromChecks(checksFile: string): Homework & { reference: 
   try {
     checks = JSON.parse(fs.readFileSync(checksFile, "utf8")) as PublicChecks;
   } catch (e) {
-    throw new Error(`${checksFile} cannot be read (${(e as Error).message}); get it again from the course bundle`);
+    throw new Error(`${checksFile} cannot be read (${(e as Error).message}); get it again from the course bundle`, { cause: e });
   }
   if (checks.version !== 1 || !Array.isArray(checks.cells) || typeof checks.questions !== "object") throw new Error(`${checksFile} is not a checks file this grader reads (version 1 with the homework's cells); get it again from the course bundle`);
   const cells: Cell[] = checks.cells.map((c) => ({ id: c.id, cell_type: c.cell_type as Cell["cell_type"], source: c.source, metadata: { mtl: { id: c.id, role: c.role as CellMeta["role"], ...(c.question ? { question: c.question } : {}) } }, ...(c.cell_type === "code" ? { outputs: [], execution_count: null } : {}) }));
