@@ -1,5 +1,6 @@
 /** Throw-away Unix accounts for tests that need real users (JupyterHub's LocalProcessSpawner). Root only. */
 import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
 
 /** Whether a user of that name exists on this machine. */
 export function userExists(name: string): boolean {
@@ -17,10 +18,20 @@ export function uidOf(name: string): number {
   return Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
 }
 
-/** Process ids of everything running as that user. */
+/** Process ids of everything running as that user (read from /proc, so no procps is needed). */
 function processesOf(name: string): number[] {
-  const r = spawnSync("ps", ["-o", "pid=", "-u", name], { encoding: "utf8" });
-  return (r.stdout ?? "").split("\n").map((s) => Number(s.trim())).filter((n) => n > 0);
+  const uid = String(uidOf(name));
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${entry}/status`, "utf8");
+      if (status.match(/^Uid:\s+(\d+)/m)?.[1] === uid) pids.push(Number(entry));
+    } catch {
+      /* it ended while we looked */
+    }
+  }
+  return pids;
 }
 
 /** Runs a command as that user; returns its exit status and output. */
