@@ -81,7 +81,7 @@ let run: ReturnType<typeof spawnSync>;
 
 before(() => {
   fs.writeFileSync(ZIP, zipSync(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, strToU8(typeof v === "string" ? v : JSON.stringify(v))]))));
-  run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "grade.ts"), ZIP, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "60"], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+  run = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ZIP, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "60"], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
   for (const line of fs.readFileSync(path.join(OUT, "identities.csv"), "utf8").trim().split("\n").slice(1)) {
     // Cells are quoted; one that starts with = + - @ carries a leading apostrophe (formula neutralised).
     const [, source, folder] = (line.match(/"(?:[^"]|"")*"/g) as string[]).map((c) => c.slice(1, -1).replace(/""/g, '"').replace(/^'(?=[=+\-@])/, ""));
