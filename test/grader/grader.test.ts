@@ -68,7 +68,7 @@ const variants: Record<string, Nb | string> = {
   ].join("\n"), homework),
 };
 
-const results: Record<string, { score: number; maxScore: number; problems: string[]; tests: Array<{ name: string; score: number; output: string }> }> = {};
+const results: Record<string, { score: number; maxScore: number; problems: string[]; tests: Array<{ question: string; name: string; score: number; output: string }> }> = {};
 let gradebook = "";
 
 before(() => {
@@ -83,7 +83,7 @@ before(() => {
 });
 
 const score = (name: string) => results[name].score;
-const q = (name: string, id: string) => results[name].tests.find((t) => t.name.startsWith(`${id} `))!;
+const q = (name: string, id: string) => results[name].tests.find((t) => t.question === id)!;
 const problems = (name: string) => results[name].problems.join("\n");
 
 test("the solution grades 100%, twice the same; the untouched homework grades 0 with 'not implemented'", () => {
