@@ -75,7 +75,7 @@ const entries: Record<string, Nb | string> = {
   "carol/notes.ipynb": { nbformat: 4, nbformat_minor: 5, metadata: { mtl: { homework: { name: "hw99" } } }, cells: [{ cell_type: "code", source: "1", metadata: {} }] },
 };
 
-interface Result { submission: string; score: number; maxScore: number; problems: string[]; tests: Array<{ name: string; score: number; output: string }> }
+interface Result { submission: string; score: number; maxScore: number; problems: string[]; tests: Array<{ question: string; name: string; score: number; output: string }> }
 const results: Record<string, Result> = {};
 let run: ReturnType<typeof spawnSync>;
 
