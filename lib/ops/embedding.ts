@@ -10,30 +10,30 @@ import { Rng } from "../random";
 /** Rows `ids` of `table`, with a gradient for the table that works on WASM. */
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const vocab = table.shape[0];
+  // The ids are read once here and closed over, not passed to customGrad: as an input they would
+  // need a zero gradient of their own and a saved copy (three more kernels per lookup, measured in
+  // bench/). Reading them is free on the CPU-side backends (wasm, cpu, node) this kit runs on.
+  const idValues = ids.dataSync();
   const lookup = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [t, i, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([i]);
+    const t = args[0] as tf.Tensor2D;
     return {
-      value: tf.gather(t as tf.Tensor2D, i as tf.Tensor1D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      value: tf.gather(t, ids),
+      gradFunc: (dy: tf.Tensor) => {
         // A scatter-add in JavaScript: B·d additions, where oneHot(ids)ᵀ · dy costs a [vocab, B]
-        // one-hot and a B·vocab·d product (most of a recommender's step on WASM). Reading dy
-        // synchronously is free on the CPU-side backends (wasm, cpu, node) this kit runs on.
-        const ids = saved[0].dataSync();
+        // one-hot and a B·vocab·d product (most of a recommender's step on WASM).
         const g = dy.dataSync();
         const dim = dy.shape[1] as number;
         const out = new Float32Array(vocab * dim);
-        for (let r = 0; r < ids.length; r++) {
-          const o = ids[r] * dim;
+        for (let r = 0; r < idValues.length; r++) {
+          const o = idValues[r] * dim;
           const s = r * dim;
           for (let k = 0; k < dim; k++) out[o + k] += g[s + k];
         }
-        // The ids are integers: they get a zero gradient.
-        return [tf.tensor2d(out, [vocab, dim]), tf.zerosLike(saved[0])];
+        return tf.tensor2d(out, [vocab, dim]);
       },
     };
   });
-  return (lookup as unknown as (t: tf.Tensor, i: tf.Tensor) => tf.Tensor2D)(table, ids);
+  return (lookup as unknown as (t: tf.Tensor) => tf.Tensor2D)(table);
 }
 
 /** A seeded embedding table (values ~ N(0, scale²)). */

@@ -1,11 +1,14 @@
 /**
- * Adam with one flat state vector for all variables.
+ * Adam with one flat state vector for all variables, updated in JavaScript.
  *
  * tf.train.adam updates each variable with about a dozen small kernels; on the WASM backend each
  * kernel costs microseconds of dispatch, so a model with 20–30 variables spent 2–3 ms per step in
- * the optimizer alone (more than its matmuls). This optimizer concatenates the gradients, runs the
- * Adam arithmetic once on the flat vector, and splits the result back: a handful of kernels per
- * step whatever the number of variables. The arithmetic is tf.train.adam's (Kingma & Ba, 2015):
+ * the optimizer alone (more than its matmuls). A first flat version ran the arithmetic once on the
+ * concatenated gradients, but still cost 3 kernels per variable (reshape, split, add) plus a dozen:
+ * ~50 kernels for an MMoE. This one reads each gradient and weight once, runs the update in a
+ * JavaScript loop over the flat state (float32 state, double arithmetic) and writes each weight
+ * back: no kernels at all. The kit runs on CPU-side backends (wasm, cpu, node), where reading a
+ * tensor is a memory copy. The arithmetic is tf.train.adam's (Kingma & Ba, 2015):
  *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε).
  */
 import * as tf from "@tensorflow/tfjs";
@@ -20,7 +23,7 @@ export interface AdamConfig {
 
 type NamedGrads = tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>;
 
-/** Adam whose update is a few kernels per step, whatever the number of variables. */
+/** Adam whose update runs no kernels, whatever the number of variables. */
 export class FlatAdam extends tf.Optimizer {
   static get className(): string {
     return "FlatAdam";
@@ -30,8 +33,8 @@ export class FlatAdam extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   private names: string[] | null = null;
-  private m: tf.Variable | null = null;
-  private v: tf.Variable | null = null;
+  private m: Float32Array | null = null;
+  private v: Float32Array | null = null;
   private t = 0;
 
   constructor(config: AdamConfig = {}) {
@@ -53,30 +56,37 @@ export class FlatAdam extends tf.Optimizer {
     const variables = names.map((n) => {
       const variable = tf.engine().registeredVariables[n];
       if (!variable) throw new Error(`FlatAdam: no variable named ${n}`);
+      if (variable.dtype !== "float32") throw new Error(`FlatAdam: variable ${n} is ${variable.dtype}; Adam trains float32 variables`);
       return variable;
     });
     const size = variables.reduce((s, x) => s + x.size, 0);
     if (!this.names || this.names.join("\u0000") !== names.join("\u0000")) {
       // A new set of variables (first step, or a different model): start fresh state.
-      this.disposeState();
       this.names = names;
-      this.m = tf.tidy(() => tf.variable(tf.zeros([size]), false));
-      this.v = tf.tidy(() => tf.variable(tf.zeros([size]), false));
+      this.m = new Float32Array(size);
+      this.v = new Float32Array(size);
       this.t = 0;
     }
     this.t += 1;
     const { beta1: b1, beta2: b2, epsilon: eps, t } = this;
+    const m = this.m!;
+    const v = this.v!;
     const lrT = (this.learningRate * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
-    tf.tidy(() => {
-      const g = tf.concat(present.map(([, grad]) => tf.reshape(grad, [-1])));
-      const m = this.m!.mul(b1).add(g.mul(1 - b1));
-      const v = this.v!.mul(b2).add(g.square().mul(1 - b2));
-      this.m!.assign(m);
-      this.v!.assign(v);
-      // Same update as tf.train.adam, folded into one step size (eps scaled the same way).
-      const step = m.div(v.sqrt().add(eps * Math.sqrt(1 - Math.pow(b2, t)))).mul(-lrT);
-      const parts = tf.split(step, variables.map((x) => x.size));
-      variables.forEach((x, i) => x.assign(x.add(parts[i].reshape(x.shape))));
+    // Same update as tf.train.adam, folded into one step size (eps scaled the same way).
+    const epsT = eps * Math.sqrt(1 - Math.pow(b2, t));
+    let offset = 0;
+    variables.forEach((x, i) => {
+      const g = present[i][1].dataSync();
+      const theta = x.dataSync() as Float32Array;
+      const next = new Float32Array(theta.length);
+      for (let k = 0, o = offset; k < theta.length; k++, o++) {
+        const gk = g[k];
+        const mk = (m[o] = b1 * m[o] + (1 - b1) * gk);
+        const vk = (v[o] = b2 * v[o] + (1 - b2) * gk * gk);
+        next[k] = theta[k] - (lrT * mk) / (Math.sqrt(vk) + epsT);
+      }
+      offset += theta.length;
+      tf.tidy(() => x.assign(tf.tensor(next, x.shape, "float32")));
     });
     this.incrementIterations();
   }
@@ -88,8 +98,6 @@ export class FlatAdam extends tf.Optimizer {
   }
 
   private disposeState(): void {
-    this.m?.dispose();
-    this.v?.dispose();
     this.m = this.v = null;
     this.names = null;
   }
@@ -99,7 +107,8 @@ export class FlatAdam extends tf.Optimizer {
   }
 
   override async getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
-    return this.m && this.v ? [{ name: "m", tensor: this.m }, { name: "v", tensor: this.v }] : [];
+    // New tensors each call: the caller owns (and disposes) them.
+    return this.m && this.v ? [{ name: "m", tensor: tf.tensor1d(this.m) }, { name: "v", tensor: tf.tensor1d(this.v) }] : [];
   }
 
   override async setWeights(): Promise<void> {
