@@ -51,6 +51,19 @@ test("the bundle holds what was committed: uncommitted edits never ship, and are
   assert.deepEqual(exportCommitted(course, [/^notebooks\//], tmp("x")).sort(), ["homework/hw1.ipynb", "package.json", "solutions/hw1.inputs.ts", "solutions/hw1.ipynb"]);
 });
 
+test("--out must be absent, empty or an earlier bundle: another folder is refused and kept", () => {
+  const course = miniCourse("{}");
+  const precious = tmp("precious");
+  fs.writeFileSync(path.join(precious, "thesis.tex"), "years of work");
+  assert.throws(() => buildRelease(course, precious), /is not empty and is not a student bundle .*nothing was changed/);
+  assert.equal(fs.readFileSync(path.join(precious, "thesis.tex"), "utf8"), "years of work");
+  const out = tmp("again");
+  buildRelease(course, out);
+  fs.writeFileSync(path.join(out, "stale.txt"), "from an older bundle");
+  buildRelease(course, out);
+  assert.equal(fs.existsSync(path.join(out, "stale.txt")), false, "an earlier bundle is replaced");
+});
+
 test("the release refuses a committed homework that leaks solution code, and leaves no bundle", () => {
   const course = miniCourse(JSON.stringify({ cells: [{ source: "  return Array.from({ length: n }, (_, i) => i * i + 1);" }] }));
   const out = tmp("leak");

@@ -88,8 +88,19 @@ function solutionLines(course: string): Set<string> {
   return secrets;
 }
 
-/** Writes the bundle of the course in `course` into `out` (emptied first) and returns the files it holds. */
+/** Marks a folder as a bundle this command wrote, so that only such a folder is ever emptied. */
+const MARKER = ".mtl-student-bundle";
+
+/**
+ * Writes the bundle of the course in `course` into `out` and returns the files it holds. `out` must
+ * be absent, empty, or a bundle written before (it is replaced): any other folder is refused, so a
+ * mistyped --out cannot delete someone's files.
+ */
 export function buildRelease(course: string, out: string): string[] {
+  if (fs.existsSync(out)) {
+    const entries = fs.readdirSync(out);
+    if (entries.length && !entries.includes(MARKER)) throw new Error(`${out} is not empty and is not a student bundle this command wrote: choose another --out (nothing was changed)`);
+  }
   fs.rmSync(out, { recursive: true, force: true });
   const files = exportCommitted(course, EXCLUDED, out);
   // Solution code could only leak through the generated homework: none of its files may contain a line of a solution region.
@@ -103,6 +114,7 @@ export function buildRelease(course: string, out: string): string[] {
       }
     }
   }
+  fs.writeFileSync(path.join(out, MARKER), "");
   fs.writeFileSync(path.join(out, "README.md"), STUDENT_README);
   fs.writeFileSync(path.join(out, "package.json"), studentPackageJson(fs.readFileSync(path.join(out, "package.json"), "utf8")));
   return files.includes("README.md") ? files : [...files, "README.md"];
