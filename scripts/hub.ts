@@ -40,7 +40,11 @@ export function registerForEveryone(prefix: string): string {
  * kernel run under that student's own uid.
  */
 export function unreadableByStudents(root: string): string | null {
-  const needed = [path.join(root, "node_modules", "tslab", "bin", "tslab"), path.join(root, "lib", "dist", "index.js"), path.join(root, "jupyterhub", "start-student.sh")];
+  const needed = [
+    path.join(root, "node_modules", "tslab", "bin", "tslab"),
+    path.join(root, "lib", "dist", "index.js"),
+    path.join(root, "jupyterhub", "start-student.sh"),
+  ];
   for (const file of needed) {
     let dir = path.dirname(file);
     const dirs: string[] = [];
@@ -72,16 +76,27 @@ function main(): void {
   const prefix = path.resolve(option(rest, "--kernel-prefix") ?? DEFAULT_KERNEL_PREFIX);
 
   if (process.getuid?.() !== 0) {
-    throw new Error("The class hub must run as root: JupyterHub starts each student's server as that student, which only root can do. Run it with sudo (sudo npx tsx scripts/hub.ts, or sudo npm run hub in a checkout).");
+    throw new Error(
+      "The class hub must run as root: JupyterHub starts each student's server as that student, which only root can do. Run it with sudo (sudo npx tsx scripts/hub.ts, or sudo npm run hub in a checkout).",
+    );
   }
-  if (!fs.existsSync(path.join(ROOT, "lib", "dist", "index.js"))) throw new Error("The library is not built: run `npm ci` in this folder first (it builds lib/ into lib/dist).");
+  if (!fs.existsSync(path.join(ROOT, "lib", "dist", "index.js")))
+    throw new Error("The library is not built: run `npm ci` in this folder first (it builds lib/ into lib/dist).");
   if (!fs.existsSync(config)) throw new Error(`No hub configuration at ${config}`);
   const python = findPython(["jupyterhub", "notebook"]);
-  if (!python) throw new Error("JupyterHub was not found: on Debian or Ubuntu, sudo apt-get install jupyterhub jupyter-notebook (or pip install jupyterhub notebook in the Python that runs Jupyter; set MTL_PYTHON to it).");
+  if (!python)
+    throw new Error(
+      "JupyterHub was not found: on Debian or Ubuntu, sudo apt-get install jupyterhub jupyter-notebook (or pip install jupyterhub notebook in the Python that runs Jupyter; set MTL_PYTHON to it).",
+    );
   const unreadable = unreadableByStudents(ROOT);
-  if (unreadable) throw new Error(`Students could not use the course installed at ${ROOT}: ${unreadable}. Install the course where every user can read it, e.g. /opt/mtl-course.`);
+  if (unreadable)
+    throw new Error(
+      `Students could not use the course installed at ${ROOT}: ${unreadable}. Install the course where every user can read it, e.g. /opt/mtl-course.`,
+    );
   if (fs.existsSync(path.join(ROOT, "solutions")) && (fs.statSync(path.join(ROOT, "solutions")).mode & 0o005) !== 0) {
-    console.warn(`Warning: ${path.join(ROOT, "solutions")} is readable by every user of this machine, so students can read the reference solutions. Serve the student bundle instead (npm run release -- --out /opt/mtl-course), or chmod o-rx that folder.`);
+    console.warn(
+      `Warning: ${path.join(ROOT, "solutions")} is readable by every user of this machine, so students can read the reference solutions. Serve the student bundle instead (npm run release -- --out /opt/mtl-course), or chmod o-rx that folder.`,
+    );
   }
 
   const specDir = registerForEveryone(prefix);

@@ -20,7 +20,11 @@ const INSTALL_MS = 25 * 60_000;
 test("binder/environment.yml parses and asks conda-forge for Node.js, JupyterLab and plotly's renderer", () => {
   const python = findPython(["yaml"]);
   assert.ok(python, "no Python with PyYAML: apt-get install python3-yaml (.ci/run installs it)");
-  const text = execFileSync(python!, ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", path.join(ROOT, "binder", "environment.yml")], { encoding: "utf8" });
+  const text = execFileSync(
+    python!,
+    ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", path.join(ROOT, "binder", "environment.yml")],
+    { encoding: "utf8" },
+  );
   const env = JSON.parse(text) as { channels: string[]; dependencies: string[] };
   assert.deepEqual(env.channels, ["conda-forge"]);
   const pin = (name: string) => env.dependencies.find((d) => d === name || d.startsWith(`${name}=`) || d.startsWith(`${name}>`));
@@ -48,7 +52,13 @@ test("binder/postBuild on a clean clone installs the course and registers a tsla
     const cache = execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim();
     const { JUPYTER_DATA_DIR: _data, JUPYTER_PATH: _path, ...inherited } = process.env;
     const env = { ...inherited, HOME: home, npm_config_cache: cache, npm_config_prefer_offline: "true" };
-    const build = spawnSync(path.join(clone, "binder", "postBuild"), [], { cwd: clone, env, encoding: "utf8", timeout: INSTALL_MS, maxBuffer: 64 * 1024 * 1024 });
+    const build = spawnSync(path.join(clone, "binder", "postBuild"), [], {
+      cwd: clone,
+      env,
+      encoding: "utf8",
+      timeout: INSTALL_MS,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     assert.equal(build.status, 0, `postBuild failed (${build.signal ?? build.status}):\n${(build.stdout + build.stderr).slice(-4000)}`);
     assert.ok(fs.existsSync(path.join(clone, "lib", "dist", "index.js")), "the library is built");
 

@@ -26,7 +26,10 @@ const PREFIX = "mtlhub";
 
 /** Users left by an earlier run that was killed: named after a test process that no longer exists. */
 async function sweepStaleUsers(): Promise<void> {
-  const names = fs.readFileSync("/etc/passwd", "utf8").split("\n").map((l) => l.split(":")[0]);
+  const names = fs
+    .readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .map((l) => l.split(":")[0]);
   for (const name of names) {
     const m = name.match(new RegExp(`^${PREFIX}(\\d+)[ab]$`));
     if (!m) continue;
@@ -57,12 +60,16 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
   async function startServer(user: string): Promise<void> {
     const r = await api(admin(), "POST", `hub/api/users/${user}/server`);
     assert.ok(r.status === 201 || r.status === 202, `starting ${user}'s server: HTTP ${r.status} ${JSON.stringify(r.body)}\n${log.slice(-3000)}`);
-    await waitFor(START_MS, async () => {
-      const u = await api(admin(), "GET", `hub/api/users/${user}`);
-      const server = u.body?.servers?.[""];
-      if (server && !server.pending && !server.ready) throw new Error(`${user}'s server stopped while starting:\n${log.slice(-3000)}`);
-      return server?.ready ? true : null;
-    }, `${user}'s server`);
+    await waitFor(
+      START_MS,
+      async () => {
+        const u = await api(admin(), "GET", `hub/api/users/${user}`);
+        const server = u.body?.servers?.[""];
+        if (server && !server.pending && !server.ready) throw new Error(`${user}'s server stopped while starting:\n${log.slice(-3000)}`);
+        return server?.ready ? true : null;
+      },
+      `${user}'s server`,
+    );
   }
 
   async function stopServer(user: string): Promise<void> {
@@ -86,7 +93,11 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
   }
 
   before(async () => {
-    assert.equal(process.getuid?.(), 0, "the JupyterHub test must run as root: it creates two throw-away Unix users and JupyterHub starts each one's server as that user (CI and .ci/run run as root; run it with sudo)");
+    assert.equal(
+      process.getuid?.(),
+      0,
+      "the JupyterHub test must run as root: it creates two throw-away Unix users and JupyterHub starts each one's server as that user (CI and .ci/run run as root; run it with sudo)",
+    );
     assert.ok(findPython(["jupyterhub", "notebook"]), "JupyterHub is not installed: apt-get install jupyterhub (.ci/run installs it)");
     await sweepStaleUsers();
     process.once("SIGINT", cleanupSync);
@@ -120,18 +131,32 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
     );
     hub = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(ROOT, "scripts", "hub.ts"), "--config", config, "--state", path.join(base, "state"), "--kernel-prefix", path.join(base, "system")],
+      [
+        "--import",
+        "tsx",
+        path.join(ROOT, "scripts", "hub.ts"),
+        "--config",
+        config,
+        "--state",
+        path.join(base, "state"),
+        "--kernel-prefix",
+        path.join(base, "system"),
+      ],
       { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
     hub.stdout!.on("data", (d) => (log += d));
     hub.stderr!.on("data", (d) => (log += d));
     let exited = false;
     hub.on("exit", () => (exited = true));
-    await waitFor(START_MS, async () => {
-      if (exited) throw new Error(`npm run hub exited:\n${log}`);
-      const r = await api(admin(), "GET", "hub/api/users").catch(() => null);
-      return r?.status === 200 ? true : null;
-    }, "the hub");
+    await waitFor(
+      START_MS,
+      async () => {
+        if (exited) throw new Error(`npm run hub exited:\n${log}`);
+        const r = await api(admin(), "GET", "hub/api/users").catch(() => null);
+        return r?.status === 200 ? true : null;
+      },
+      "the hub",
+    );
     for (const name of names) {
       const r = await api(admin(), "POST", `hub/api/users/${name}`);
       assert.ok(r.status === 201 || r.status === 409, `adding ${name} to the hub: HTTP ${r.status}`);
@@ -210,7 +235,12 @@ describe("a class on JupyterHub", { timeout: 30 * 60_000 }, () => {
 
   it("keeps one student out of the other's server", async () => {
     const asBob = { ...access.get(bob)!, base: access.get(alice)!.base };
-    for (const [method, route] of [["GET", `api/contents/${NOTEBOOK}`], ["GET", "api/kernels"], ["POST", "api/kernels"], ["GET", "api/contents"]] as const) {
+    for (const [method, route] of [
+      ["GET", `api/contents/${NOTEBOOK}`],
+      ["GET", "api/kernels"],
+      ["POST", "api/kernels"],
+      ["GET", "api/contents"],
+    ] as const) {
       const r = await api(asBob, method, route);
       assert.equal(r.status, 403, `${bob} → ${alice}'s ${method} ${route}: HTTP ${r.status}`);
       assert.doesNotMatch(JSON.stringify(r.body), /Setup complete/);

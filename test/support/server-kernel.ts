@@ -110,11 +110,24 @@ export class RemoteKernel {
 
   /** Executes one cell and returns what it did. */
   async run(code: string, timeoutMs: number): Promise<CellRun> {
-    const { reply, outputs } = await this.request("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, timeoutMs);
+    const { reply, outputs } = await this.request(
+      "execute_request",
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      timeoutMs,
+    );
     const text = outputs
-      .map((o) => (o.output_type === "stream" ? String(o.text) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : String((o.data as Record<string, unknown> | undefined)?.["text/plain"] ?? "")))
+      .map((o) =>
+        o.output_type === "stream"
+          ? String(o.text)
+          : o.output_type === "error"
+            ? `${o.ename}: ${o.evalue}`
+            : String((o.data as Record<string, unknown> | undefined)?.["text/plain"] ?? ""),
+      )
       .join("");
-    const stderr = outputs.filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => String(o.text)).join("");
+    const stderr = outputs
+      .filter((o) => o.output_type === "stream" && o.name === "stderr")
+      .map((o) => String(o.text))
+      .join("");
     return { status: reply.content.status, text, stderr, outputs };
   }
 
@@ -191,6 +204,7 @@ export async function runInTerminal(server: ServerAccess, command: string, timeo
         const m = output.match(/__mtl_done:(\d+)/);
         if (m) {
           clearTimeout(timer);
+          // eslint-disable-next-line no-control-regex -- the terminal's colour and cursor codes are what is stripped
           resolve({ code: Number(m[1]), output: output.replace(/\r/g, "").replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "") });
         }
       });

@@ -51,7 +51,14 @@ test("the student bundle, which the README installs on the hub, holds everything
     const r = spawnSync("npm", ["run", "--silent", "release", "--", "--out", path.join(out, "student")], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
     const bundle = path.join(out, "student");
-    for (const f of ["jupyterhub/jupyterhub_config.py", "jupyterhub/start-student.sh", "scripts/hub.ts", "scripts/student-copy.ts", "scripts/jupyter.ts", "package-lock.json"]) {
+    for (const f of [
+      "jupyterhub/jupyterhub_config.py",
+      "jupyterhub/start-student.sh",
+      "scripts/hub.ts",
+      "scripts/student-copy.ts",
+      "scripts/jupyter.ts",
+      "package-lock.json",
+    ]) {
       assert.ok(fs.existsSync(path.join(bundle, f)), `the bundle has ${f}`);
     }
     assert.ok(!fs.existsSync(path.join(bundle, "solutions")), "no solutions for students to read");

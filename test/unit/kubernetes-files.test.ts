@@ -17,7 +17,9 @@ const INSTALL = "/opt/mtl-course";
 test("the chart values parse and start each server with the course's start script from the image", () => {
   const python = findPython(["yaml"]);
   assert.ok(python, "no Python with PyYAML: apt-get install python3-yaml (.ci/run installs it)");
-  const text = execFileSync(python!, ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", path.join(DIR, "config.yaml")], { encoding: "utf8" });
+  const text = execFileSync(python!, ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", path.join(DIR, "config.yaml")], {
+    encoding: "utf8",
+  });
   const values = JSON.parse(text) as { singleuser: { cmd: string[]; storage: { type: string } } };
   const script = values.singleuser.cmd.find((a) => a.startsWith(INSTALL));
   assert.ok(script, `the servers start with a script from ${INSTALL}`);

@@ -18,7 +18,14 @@ function start(prepare: (home: string) => void): { status: number | null; stdout
   prepare(home);
   const r = spawnSync("/bin/sh", [path.join(ROOT, "jupyterhub", "start-student.sh"), "--debug"], {
     encoding: "utf8",
-    env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home, MTL_NODE: process.execPath, MTL_COURSE_DIR: ROOT, MTL_STUDENT_DIR: "mtl-course", JUPYTERHUB_ROOT_DIR: path.join(home, "mtl-course") },
+    env: {
+      PATH: `${bin}:/usr/bin:/bin`,
+      HOME: home,
+      MTL_NODE: process.execPath,
+      MTL_COURSE_DIR: ROOT,
+      MTL_STUDENT_DIR: "mtl-course",
+      JUPYTERHUB_ROOT_DIR: path.join(home, "mtl-course"),
+    },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, home };
 }
