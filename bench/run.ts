@@ -48,7 +48,10 @@ async function main(): Promise<void> {
     const { sides, notes: sideNotes } = kernelSides();
     notes.push(...sideNotes);
     const rounds = quick ? 2 : 7;
+    const loadBefore = os.loadavg()[0];
     const timed = await timeInRounds({ batches, rounds, quick, sides, torch, log: (l) => console.log(l) });
+    // Absolute times scale with the machine's load; the interleaved ratios much less so.
+    notes.push(`Load average (1 min) on ${os.cpus().length} cores: ${loadBefore.toFixed(1)} when the rounds started, ${os.loadavg()[0].toFixed(1)} when they ended.`);
     steps.push(...timed.rows);
     notes.push(...timed.notes);
     for (const row of timed.rows) console.log(`${row.model} · batch ${row.batch} · ${row.backend}: ${row.ms?.toFixed(2)} ms/step, ${row.ratio?.toFixed(2) ?? "–"}× PyTorch`);
