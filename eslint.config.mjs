@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "release/**", "gradescope/**", "**/*.ipynb"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "release/**", "gradescope/**", ".artifacts/**", ".scratch/**", "lib/native/build/**", "data/**", "**/*.min.js", "**/*.ipynb"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
