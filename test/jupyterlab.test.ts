@@ -29,8 +29,14 @@ const WORK = path.join(ROOT, ".artifacts", "jupyterlab");
 const SETTLE_MS = 180_000;
 
 const NOTEBOOKS = [
-  ...fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).map((f) => `notebooks/${f}`),
-  ...fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => /^hw.*\.ipynb$/.test(f)).map((f) => `solutions/${f}`),
+  ...fs
+    .readdirSync(path.join(ROOT, "notebooks"))
+    .filter((f) => f.endsWith(".ipynb"))
+    .map((f) => `notebooks/${f}`),
+  ...fs
+    .readdirSync(path.join(ROOT, "solutions"))
+    .filter((f) => /^hw.*\.ipynb$/.test(f))
+    .map((f) => `solutions/${f}`),
 ].sort();
 
 let browser: Browser | null = null;
@@ -127,7 +133,10 @@ for (const file of NOTEBOOKS) {
     const executed = await executedCopy(file);
     t.diagnostic(`${file}: ${executed.reused ? "reused" : "executed"} ${path.relative(ROOT, executed.path)}`);
     const nb = readAsContentsApi(executed.path);
-    const counts = expectationsOf(nb).reduce((a, e) => ({ figures: a.figures + e.figures, diagrams: a.diagrams + e.diagrams, tables: a.tables + e.tables, math: a.math + e.math }), { figures: 0, diagrams: 0, tables: 0, math: 0 });
+    const counts = expectationsOf(nb).reduce(
+      (a, e) => ({ figures: a.figures + e.figures, diagrams: a.diagrams + e.diagrams, tables: a.tables + e.tables, math: a.math + e.math }),
+      { figures: 0, diagrams: 0, tables: 0, math: 0 },
+    );
     t.diagnostic(`${file}: ${counts.figures} figures, ${counts.diagrams} diagrams, ${counts.tables} tables, ${counts.math} formulas`);
     const dir = path.join(WORK, path.basename(file, ".ipynb"));
     for (const plotly of [true, false]) {

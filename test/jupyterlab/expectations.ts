@@ -54,7 +54,10 @@ export function readAsContentsApi(file: string): Notebook {
 
 /** TeX formulas in markdown: `$$…$$` and `$…$` outside code spans and fenced code. */
 export function countMath(markdown: string): number {
-  const prose = markdown.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "").replace(/\\\$/g, "");
+  const prose = markdown
+    .replace(/```[\s\S]*?```/g, "")
+    .replace(/`[^`\n]*`/g, "")
+    .replace(/\\\$/g, "");
   return (prose.match(/\$\$[\s\S]+?\$\$|\$[^$\n]+?\$/g) ?? []).length;
 }
 
