@@ -12,6 +12,9 @@ import { GradingSession } from "../../grader/src/session";
 import { cellSource, readNotebook } from "../../grader/src/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+// The sandbox's permission model refuses native addons, so its matmul is the WASM one; the kernel
+// is run the same way (no native BLAS), so that both compute with the same kernels.
+process.env.MTL_NATIVE_BLAS = "0";
 const solutions = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"));
 
 type Output = { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> };
@@ -54,7 +57,10 @@ for (const file of solutions) {
         inSandbox.push(r.output);
       }
       assert.equal(inSandbox.length, inKernel.length);
-      inSandbox.forEach((out, k) => assert.equal(out, inKernel[k], `code cell ${k + 1} differs`));
+      // The backend line says how matmul runs, and the sandbox's permission model refuses native
+      // addons that the kernel may load: that line may differ, nothing else may.
+      const backendLine = (text: string) => text.replace(/^TensorFlow\.js \S+ on the '[^']+' backend .*$/m, "TensorFlow.js (backend line)");
+      inSandbox.forEach((out, k) => assert.equal(backendLine(out), backendLine(inKernel[k]), `code cell ${k + 1} differs`));
       assert.ok(inKernel.some((o) => o.includes("✓")), "the checks ran and printed");
     } finally {
       session.close();
