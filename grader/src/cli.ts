@@ -32,8 +32,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await program().parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help and version are not errors; everything else commander reports is a usage error.
-      process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.help" || e.code === "commander.version" ? 0 : 2;
+      // Asked-for help and version are not errors; everything else commander reports (help shown for a missing command included) is a usage error.
+      const asked = e.code === "commander.helpDisplayed" || e.code === "commander.version" || (e.code === "commander.help" && argv[2] === "help");
+      process.exitCode = asked ? 0 : 2;
       return;
     }
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

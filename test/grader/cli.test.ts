@@ -24,6 +24,10 @@ test("every verb has --help", () => {
     assert.match(r.stdout, new RegExp(`^Usage: mtl-grader ${verb}`), verb);
   }
   assert.match(grader(["--help"]).stdout, /make-homework[\s\S]*validate[\s\S]*grade[\s\S]*release[\s\S]*gradescope/);
+  assert.equal(grader(["help", "grade"]).status, 0);
+  const none = grader([]);
+  assert.equal(none.status, 2, "no verb is a usage error");
+  assert.match(none.stderr, /Usage: mtl-grader/);
 });
 
 test("a bad value fails before any work, with a message naming it (exit 2)", () => {
