@@ -7,7 +7,6 @@
  * overrides JSON, console or Object.prototype cannot change how results travel; bytes it writes into
  * the channel itself only stop its own grading.
  */
-/* eslint-disable @typescript-eslint/no-var-requires */
 const { encodeFrame, FrameReader } = require("./channel") as typeof import("./channel");
 const channel = new (require("net") as typeof import("net")).Socket({ fd: 3, readable: true, writable: true });
 const writeFrame = channel.write.bind(channel);
