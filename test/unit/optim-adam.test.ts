@@ -2,7 +2,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/backend";
-import { flatAdam } from "../../lib/optim/adam";
+import { flatAdam, JS_UPDATE_LIMIT } from "../../lib/optim/adam";
 
 before(async () => {
   await setupBackend({ quiet: true });
@@ -52,4 +52,23 @@ test("FlatAdam restarts its state when the set of variables changes", () => {
   assert.ok(Math.abs(b.dataSync()[0] - 0.9) < 1e-3, `got ${b.dataSync()[0]}`);
   opt.dispose();
   tf.dispose([a, b]);
+});
+
+test("above JS_UPDATE_LIMIT parameters FlatAdam updates with kernels, to the same numbers, without leaks", () => {
+  const n = JS_UPDATE_LIMIT + 1000;
+  const run = (optimizer: tf.Optimizer): number[] => {
+    const w = tf.variable(tf.linspace(-1, 1, n));
+    const loss = () => tf.tidy(() => w.square().mul(tf.linspace(0.5, 2, n)).sum() as tf.Scalar);
+    optimizer.minimize(loss);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 9; i++) optimizer.minimize(loss);
+    assert.equal(tf.memory().numTensors, before, "no tensors left behind");
+    const out = Array.from(w.dataSync()).filter((_, i) => i % 997 === 0);
+    w.dispose();
+    optimizer.dispose();
+    return out;
+  };
+  const ref = run(tf.train.adam(0.05));
+  const flat = run(flatAdam({ learningRate: 0.05 }));
+  ref.forEach((r, i) => assert.ok(Math.abs(r - flat[i]) < 5e-5 * Math.max(1, Math.abs(r)), `value ${i}: ${r} vs ${flat[i]}`));
 });
