@@ -211,8 +211,9 @@ export function writeClassFiles(out: string, results: readonly GradeResult[], ma
   attempt("gradebook.csv", () => writeAtomic(path.join(out, "gradebook.csv"), gradebookCsv(all, manual)));
   attempt("summary.md", () => writeAtomic(path.join(out, "summary.md"), summaryMarkdown(all)));
   attempt("distribution.svg", () => writeAtomic(path.join(out, "distribution.svg"), scoreDistributionSvg(all)));
-  const homeworks = [...new Set(all.map((r) => r.homework))];
-  // One file per written question; with several homeworks in one batch, named hwN-<question>.
+  // Homeworks with written questions here (an ungraded "unknown homework" has none).
+  const homeworks = [...new Set([...all.filter((r) => Object.keys(r.written ?? {}).length).map((r) => r.homework), ...all.map((r) => r.homework).filter((h) => written[h]?.questions.length)])];
+  // One file per written question; with several such homeworks in one batch, named hwN-<question>.
   const fileOf = (hw: string, q: string) => `${capBytes(safeComponent(homeworks.length > 1 ? `${hw}-${q}` : q))}.md`;
   const byFile = new Map<string, { hw: string; q: string; answers: string[] }>();
   for (const hw of homeworks) for (const q of written[hw]?.questions ?? []) byFile.set(fileOf(hw, q), { hw, q, answers: [] });
