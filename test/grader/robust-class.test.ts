@@ -29,28 +29,43 @@ function answering(sources: Record<string, string>, base: Nb = homework): Nb {
   for (const c of nb.cells) if (sources[c.metadata.mtl?.id] !== undefined) c.source = sources[c.metadata.mtl.id];
   return nb;
 }
-const FUNCTIONS: Record<string, string> = { a1a: "oneHotDescriptor", a1b: "concatConditioning", a1c: "additiveConditioning", a1d: "multiHeadOutputs", a1e: "multiplicativeConditioning", a2a: "weightedLoss", a2b: "uncertaintyLoss", a2c: "groupDroStep", a3: "shortRun" };
+// The function each answer cell defines, from the homework's own specification.
+const SPEC: Array<{ id: string; fn?: string }> = homework.metadata.mtl.homework.questions;
+const FUNCTIONS: Record<string, string> = Object.fromEntries(
+  homework.cells.filter((c: { metadata: { mtl?: { role: string } } }) => c.metadata.mtl?.role === "answer").map((c: { metadata: { mtl: { id: string; question: string } } }) => [c.metadata.mtl.id, SPEC.find((q) => q.id === c.metadata.mtl.question)!.fn as string]),
+);
+const QUESTION_OF: Record<string, string> = Object.fromEntries(homework.cells.filter((c: { metadata: { mtl?: { role: string } } }) => c.metadata.mtl?.role === "answer").map((c: { metadata: { mtl: { id: string; question: string } } }) => [c.metadata.mtl.id, c.metadata.mtl.question]));
+const CHECKS = JSON.parse(fs.readFileSync(path.join(ROOT, "homework", "hw1.checks.json"), "utf8"));
 
 // 1. Names itself as its own reference, with 900 points a question, and answers 0 everywhere.
 const SELF_ENTRY = "mallory/self.ipynb";
 const selfFile = path.join(OUT, "submissions", "mallory__self");
-const selfRef = answering(Object.fromEntries(Object.entries(FUNCTIONS).map(([id, fn]) => [id, id === "a3" ? `async function ${fn}(...args: any[]): Promise<any> { return 0; }` : `function ${fn}(...args: any[]): any { return 0; }`])));
+const selfRef = answering(Object.fromEntries(Object.entries(FUNCTIONS).map(([id, fn]) => [id, `function ${fn}(...args: any[]): any { return 0; }`])));
 selfRef.metadata.mtl = { homework: { ...solution.metadata.mtl.homework, name: path.relative(path.join(ROOT, "solutions"), selfFile), questions: solution.metadata.mtl.homework.questions.map((q: object) => ({ ...q, points: 900 })) } };
 
-// 2. Implements nothing: looks every call up in the published checks (copied beside the notebook).
-const LOOKUP = ["a1a", "a2a", "a2b", "a2c", "a3"];
-const lookup = answering({
-  ...Object.fromEntries(LOOKUP.map((id) => [id, `${id === "a3" ? "async " : ""}function ${FUNCTIONS[id]}(...args: any[]): ${id === "a3" ? "Promise<any>" : "any"} { return lookUp("${id.slice(1)}", args); }`])),
-  a1a: [
-    "const published: any = JSON.parse(require(\"fs\").readFileSync(\"hw1.checks.json\", \"utf8\"));",
-    "function lookUp(question: string, args: unknown[]): any {",
-    "  const hit = published.questions[question].cases.find((c: any) => JSON.stringify(c.args) === JSON.stringify(args));",
-    "  if (!hit) throw new Error(\"not in the published checks\");",
-    "  return hit.expected;",
-    "}",
-    "function oneHotDescriptor(...args: any[]): any { return lookUp(\"1a\", args); }",
-  ].join("\n"),
-});
+// 2. Implements nothing: looks every call up in the published checks (copied beside the notebook),
+// for the questions whose inputs are plain data (tensors arrive as tensors, not as their JSON).
+const LOOKUP = Object.keys(FUNCTIONS).filter((id) => !JSON.stringify(CHECKS.questions[QUESTION_OF[id]].cases).includes("$tensor"));
+const lookup = answering(
+  Object.fromEntries(
+    LOOKUP.map((id, k) => [
+      id,
+      [
+        ...(k === 0
+          ? [
+              "const published: any = JSON.parse(require(\"fs\").readFileSync(\"hw1.checks.json\", \"utf8\"));",
+              "function lookUp(question: string, args: unknown[]): any {",
+              "  const hit = published.questions[question].cases.find((c: any) => JSON.stringify(c.args) === JSON.stringify(args));",
+              "  if (!hit) throw new Error(\"not in the published checks\");",
+              "  return hit.expected;",
+              "}",
+            ]
+          : []),
+        `function ${FUNCTIONS[id]}(...args: any[]): any { return lookUp("${QUESTION_OF[id]}", args); }`,
+      ].join("\n"),
+    ]),
+  ),
+);
 
 // 3. Forges staff files: an error that closes the feedback's fence, a carriage return for the
 // summary, and a written answer with another student's heading and raw HTML.
@@ -121,9 +136,10 @@ test("a notebook naming itself (and 900 points) as its reference is graded again
 test("answers that look their inputs up in the published checks earn nothing (they do pass the public cases)", () => {
   const r = results["mallory/lookup.ipynb"];
   assert.equal(r.score, 0, JSON.stringify(r.tests, null, 1));
-  const q1a = r.tests.find((t) => t.question === "1a")!;
-  assert.match(q1a.output, /✓ public case 1 \(help only, no points\)/, "the lookup itself works");
-  assert.match(q1a.output, /Points come from the 3 hidden case\(s\), drawn at grading time: 0 passed/);
+  assert.ok(LOOKUP.length > 0, "some question takes plain inputs");
+  const looked = r.tests.find((t) => t.question === QUESTION_OF[LOOKUP[0]])!;
+  assert.match(looked.output, /✓ public case 1 \(help only, no points\)/, "the lookup itself works");
+  assert.match(looked.output, /Points come from the \d+ hidden case\(s\), drawn at grading time: 0 passed/);
 });
 
 test("student text forges no heading, row, section or HTML in feedback.md, summary.md and written/4a.md", () => {
