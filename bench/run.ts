@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   let torchGflops: number | null = run.has("steps") ? null : (previous.peak?.torchGflops ?? null);
   let wasmGflops: number | null = run.has("steps") ? null : (previous.peak?.wasmGflops ?? null);
   let nativeGflops: number | null = run.has("steps") ? null : (previous.peak?.nativeGflops ?? null);
-  if (!run.has("steps")) steps.push(...(previous.steps ?? []));
+  if (!run.has("steps")) {
+    // Kept from the last report with its notes about them (load, skipped sides); the fixed notes are added below.
+    steps.push(...(previous.steps ?? []));
+    notes.push(...(previous.notes ?? []).filter((n) => !n.startsWith("FLOPs count") && !n.startsWith("Run on ")));
+  }
   if (run.has("steps")) {
     let torch: TorchTwin | null = null;
     try {
