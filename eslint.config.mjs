@@ -3,7 +3,20 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "release/**", "gradescope/**", ".artifacts/**", ".scratch/**", "lib/native/build/**", "data/**", "**/*.min.js", "**/*.ipynb"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "release/**",
+      "gradescope/**",
+      ".artifacts/**",
+      ".scratch/**",
+      "lib/native/build/**",
+      "data/**",
+      "**/*.min.js",
+      "**/*.ipynb",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,7 +24,28 @@ export default tseslint.config(
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
-      globals: { require: "readonly", module: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", setImmediate: "readonly", URL: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", performance: "readonly", structuredClone: "readonly", fetch: "readonly", AbortController: "readonly", queueMicrotask: "readonly" },
+      globals: {
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        __filename: "readonly",
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        setImmediate: "readonly",
+        URL: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        performance: "readonly",
+        structuredClone: "readonly",
+        fetch: "readonly",
+        AbortController: "readonly",
+        queueMicrotask: "readonly",
+      },
     },
     rules: {
       // Lazy require() is deliberate here: heavy or optional packages load only when used.

@@ -14,7 +14,23 @@ export function timeGrading(count: number, jobs: number): number {
   const sources = [path.join(ROOT, "solutions", "hw1.ipynb"), path.join(ROOT, "homework", "hw1.ipynb")];
   for (let i = 0; i < count; i++) fs.copyFileSync(sources[i % 2], path.join(subs, `student-${String(i).padStart(3, "0")}.ipynb`));
   const started = performance.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", subs, "--out", path.join(dir, "out"), "--jobs", String(jobs), "--seed", "1", "--solution", sources[0]], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, "grader", "bin", "mtl-grader.js"),
+      "grade",
+      subs,
+      "--out",
+      path.join(dir, "out"),
+      "--jobs",
+      String(jobs),
+      "--seed",
+      "1",
+      "--solution",
+      sources[0],
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   const seconds = (performance.now() - started) / 1000;
   fs.rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`grading failed: ${r.stderr.slice(-500)}`);

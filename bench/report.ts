@@ -56,29 +56,57 @@ export function toMarkdown(r: BenchReport): string {
   const lines: string[] = [];
   lines.push(`Benchmark of ${r.date}${r.quick ? " (quick mode)" : ""} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`, "");
   const rounds = Math.max(0, ...r.steps.map((s) => s.rounds ?? 0));
-  lines.push(`**Training step** (forward + backward + Adam), ms per step (median); GFLOP/s achieved; ratio to PyTorch on one thread${rounds ? `, timed side by side in ${rounds} interleaved rounds: median ratio (lowest–highest round)` : ""}:`, "");
+  lines.push(
+    `**Training step** (forward + backward + Adam), ms per step (median); GFLOP/s achieved; ratio to PyTorch on one thread${rounds ? `, timed side by side in ${rounds} interleaved rounds: median ratio (lowest–highest round)` : ""}:`,
+    "",
+  );
   lines.push("| model | batch | backend | ms/step | GFLOP/s | PyTorch ms | tfjs / PyTorch |", "| --- | ---: | --- | ---: | ---: | ---: | ---: |");
   for (const s of r.steps) {
     const gflops = s.ms ? s.flops / (s.ms / 1000) / 1e9 : null;
     const ratio = s.ratio ?? (s.ms && s.torchMs ? s.ms / s.torchMs : null);
     const range = s.ratioRange ? ` (${s.ratioRange[0].toFixed(2)}–${s.ratioRange[1].toFixed(2)})` : "";
-    lines.push(`| ${s.model} | ${s.batch} | ${s.backend} | ${fmt(s.ms)} | ${fmt(gflops, 1)} | ${fmt(s.torchMs)} | ${ratio ? ratio.toFixed(2) + "×" + range : s.note ?? "–"} |`);
+    lines.push(
+      `| ${s.model} | ${s.batch} | ${s.backend} | ${fmt(s.ms)} | ${fmt(gflops, 1)} | ${fmt(s.torchMs)} | ${ratio ? ratio.toFixed(2) + "×" + range : (s.note ?? "–")} |`,
+    );
   }
   const native = r.peak.nativeGflops ? `; ${fmt(r.peak.nativeGflops, 1)} GFLOP/s (the kit's native BLAS matmul)` : "";
-  lines.push("", `**Machine limit**: dense 1024×1024 matmul peak ${fmt(r.peak.torchGflops, 1)} GFLOP/s (PyTorch/OpenBLAS, 1 thread); ${fmt(r.peak.wasmGflops, 1)} GFLOP/s (tfjs WASM)${native}.${r.peak.note ? " " + r.peak.note : ""}`, "");
+  lines.push(
+    "",
+    `**Machine limit**: dense 1024×1024 matmul peak ${fmt(r.peak.torchGflops, 1)} GFLOP/s (PyTorch/OpenBLAS, 1 thread); ${fmt(r.peak.wasmGflops, 1)} GFLOP/s (tfjs WASM)${native}.${r.peak.note ? " " + r.peak.note : ""}`,
+    "",
+  );
   if (r.notebooks.length) {
-    lines.push(`**Course notebooks** in the real kernel (default backend${r.notebookBackend ? `: ${r.notebookBackend}` : ""}):`, "", "| notebook | seconds | budget | ok |", "| --- | ---: | ---: | --- |");
+    lines.push(
+      `**Course notebooks** in the real kernel (default backend${r.notebookBackend ? `: ${r.notebookBackend}` : ""}):`,
+      "",
+      "| notebook | seconds | budget | ok |",
+      "| --- | ---: | ---: | --- |",
+    );
     for (const n of r.notebooks) lines.push(`| ${n.notebook} | ${fmt(n.seconds, 1)} | ${n.budget} | ${n.ok ? "yes" : "**no**"} |`);
-    lines.push(`| **all** | ${fmt(r.notebooks.reduce((s, n) => s + n.seconds, 0), 1)} | 300 | |`, "");
+    lines.push(
+      `| **all** | ${fmt(
+        r.notebooks.reduce((s, n) => s + n.seconds, 0),
+        1,
+      )} | 300 | |`,
+      "",
+    );
   }
   if (Array.isArray(r.grader)) {
-    lines.push("**Grader** (hw1: solutions and untouched stubs alternating; includes the command's start and the reference run):", "", "| submissions | jobs | seconds | s / submission |", "| ---: | ---: | ---: | ---: |");
+    lines.push(
+      "**Grader** (hw1: solutions and untouched stubs alternating; includes the command's start and the reference run):",
+      "",
+      "| submissions | jobs | seconds | s / submission |",
+      "| ---: | ---: | ---: | ---: |",
+    );
     for (const g of r.grader) lines.push(`| ${g.submissions} | ${g.jobs} | ${fmt(g.seconds, 1)} | ${fmt(g.perSubmission, 2)} |`);
     lines.push("");
   } else {
     lines.push(`**Grader**: ${r.grader.note}`, "");
   }
-  lines.push(`**Cold start** (kernel start to the first result of a cell that imports the library and readies the backend): ${fmt(r.coldStart.seconds)} s${r.coldStart.note ? " — " + r.coldStart.note : ""}`, "");
+  lines.push(
+    `**Cold start** (kernel start to the first result of a cell that imports the library and readies the backend): ${fmt(r.coldStart.seconds)} s${r.coldStart.note ? " — " + r.coldStart.note : ""}`,
+    "",
+  );
   for (const n of r.notes) lines.push(`- ${n}`);
   return lines.join("\n") + "\n";
 }

@@ -58,9 +58,15 @@ export function robustnessMarkdown(results: NotebookRobustness[]): string {
   for (const r of results) {
     const secs = r.runs.map((x) => x.seconds).sort((a, b) => a - b);
     const median = secs.length ? secs[Math.floor(secs.length / 2)] : 0;
-    body.push(`## ${r.notebook}`, "", `Run ${r.date.slice(0, 10)} on the '${r.backend ?? "?"}' backend; seeds ${r.seeds.join(", ")}; median ${median.toFixed(0)} s per run (runs in parallel, so slower than alone).`, "");
+    body.push(
+      `## ${r.notebook}`,
+      "",
+      `Run ${r.date.slice(0, 10)} on the '${r.backend ?? "?"}' backend; seeds ${r.seeds.join(", ")}; median ${median.toFixed(0)} s per run (runs in parallel, so slower than alone).`,
+      "",
+    );
     const broken = r.runs.filter((x) => x.claims === null && !x.ok);
-    if (broken.length) body.push(`Runs that failed before their claims cell: ${broken.map((x) => `seed ${x.seed} (${esc((x.error ?? "").slice(0, 160))})`).join("; ")}.`, "");
+    if (broken.length)
+      body.push(`Runs that failed before their claims cell: ${broken.map((x) => `seed ${x.seed} (${esc((x.error ?? "").slice(0, 160))})`).join("; ")}.`, "");
     if (!r.claims.length) {
       body.push("No claims recorded.", "");
       continue;

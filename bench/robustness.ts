@@ -62,7 +62,11 @@ function options() {
 /** The notebooks the report covers: every lecture notebook and every homework solution. */
 function notebooks(only: string[]): string[] {
   const all = ["notebooks", "solutions"].flatMap((dir) =>
-    fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".ipynb")).sort().map((f) => `${dir}/${f}`),
+    fs
+      .readdirSync(path.join(ROOT, dir))
+      .filter((f) => f.endsWith(".ipynb"))
+      .sort()
+      .map((f) => `${dir}/${f}`),
   );
   const chosen = all.filter((f) => !only.length || only.some((w) => f.includes(w)));
   if (!chosen.length) usage(`no notebook matches ${only.join(", ")}`);
@@ -87,7 +91,11 @@ async function pool<T>(tasks: Array<() => Promise<T>>, jobs: number): Promise<T[
 /** Rewrites the markdown report from every saved notebook result. */
 function writeTable(): void {
   const results = fs.existsSync(OUT)
-    ? fs.readdirSync(OUT).filter((f) => f.endsWith(".json")).sort().map((f) => JSON.parse(fs.readFileSync(path.join(OUT, f), "utf8")) as NotebookRobustness)
+    ? fs
+        .readdirSync(OUT)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => JSON.parse(fs.readFileSync(path.join(OUT, f), "utf8")) as NotebookRobustness)
     : [];
   const text = robustnessMarkdown(results);
   fs.writeFileSync(TABLE, text);
@@ -107,7 +115,11 @@ async function main(): Promise<void> {
   // stopped part way keeps what it finished.
   const finish = (file: string) => {
     const mine = done.filter((d) => d.file === file).sort((a, b) => a.run.seed - b.run.seed);
-    const result = foldRuns(path.basename(file, ".ipynb"), mine.map((d) => d.run), mine.map((d) => d.record));
+    const result = foldRuns(
+      path.basename(file, ".ipynb"),
+      mine.map((d) => d.run),
+      mine.map((d) => d.record),
+    );
     fs.writeFileSync(path.join(OUT, `${path.basename(file, ".ipynb")}.json`), JSON.stringify(result, null, 1) + "\n");
     writeTable();
   };
@@ -118,7 +130,9 @@ async function main(): Promise<void> {
       const record = claimsRecord(executed);
       const claims = record ? Object.fromEntries(record.claims.map((c) => [c.id, c.holds])) : null;
       const failed = record ? record.claims.filter((c) => !c.holds).map((c) => c.id) : [];
-      console.log(`${file} seed ${seed}: ${run.seconds.toFixed(0)} s, ${record ? `${record.claims.length - failed.length}/${record.claims.length} claims hold${failed.length ? ` (not ${failed.join(", ")})` : ""}` : `no claims record${run.error ? `: ${run.error.slice(0, 300)}` : ""}`}`);
+      console.log(
+        `${file} seed ${seed}: ${run.seconds.toFixed(0)} s, ${record ? `${record.claims.length - failed.length}/${record.claims.length} claims hold${failed.length ? ` (not ${failed.join(", ")})` : ""}` : `no claims record${run.error ? `: ${run.error.slice(0, 300)}` : ""}`}`,
+      );
       done.push({ file, record, run: { seed, ok: run.ok, seconds: run.seconds, error: run.error, claims } });
       const left = (pending.get(file) ?? 1) - 1;
       pending.set(file, left);

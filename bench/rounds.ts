@@ -39,7 +39,14 @@ export function repsFor(batch: number, quick: boolean): number {
  * Times every model at every batch on each side in `rounds` interleaved rounds (the WASM backend
  * must be set up). The side order rotates per round so none always runs right after PyTorch.
  */
-export async function timeInRounds(options: { batches: number[]; rounds: number; quick: boolean; sides: KernelSide[]; torch: TorchTwin | null; log?: (line: string) => void }): Promise<{ rows: StepRow[]; notes: string[] }> {
+export async function timeInRounds(options: {
+  batches: number[];
+  rounds: number;
+  quick: boolean;
+  sides: KernelSide[];
+  torch: TorchTwin | null;
+  log?: (line: string) => void;
+}): Promise<{ rows: StepRow[]; notes: string[] }> {
   const { batches, rounds, quick, sides, torch } = options;
   const restore = activeWasmKernels();
   const notes: string[] = [];

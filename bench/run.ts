@@ -55,10 +55,13 @@ async function main(): Promise<void> {
     const loadBefore = os.loadavg()[0];
     const timed = await timeInRounds({ batches, rounds, quick, sides, torch, log: (l) => console.log(l) });
     // Absolute times scale with the machine's load; the interleaved ratios much less so.
-    notes.push(`Load average (1 min) on ${os.cpus().length} cores: ${loadBefore.toFixed(1)} when the rounds started, ${os.loadavg()[0].toFixed(1)} when they ended.`);
+    notes.push(
+      `Load average (1 min) on ${os.cpus().length} cores: ${loadBefore.toFixed(1)} when the rounds started, ${os.loadavg()[0].toFixed(1)} when they ended.`,
+    );
     steps.push(...timed.rows);
     notes.push(...timed.notes);
-    for (const row of timed.rows) console.log(`${row.model} · batch ${row.batch} · ${row.backend}: ${row.ms?.toFixed(2)} ms/step, ${row.ratio?.toFixed(2) ?? "–"}× PyTorch`);
+    for (const row of timed.rows)
+      console.log(`${row.model} · batch ${row.batch} · ${row.backend}: ${row.ms?.toFixed(2)} ms/step, ${row.ratio?.toFixed(2) ?? "–"}× PyTorch`);
     const peaks = peakPerSide(sides);
     wasmGflops = peaks["wasm"] ?? null;
     nativeGflops = peaks["native BLAS"] ?? null;
@@ -94,7 +97,15 @@ async function main(): Promise<void> {
   }
 
   const notebooks: BenchReport["notebooks"] = run.has("notebooks") ? [] : (previous.notebooks ?? []);
-  const files = !run.has("notebooks") ? [] : quick ? ["notebooks/00-setup.ipynb"] : fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => `notebooks/${f}`);
+  const files = !run.has("notebooks")
+    ? []
+    : quick
+      ? ["notebooks/00-setup.ipynb"]
+      : fs
+          .readdirSync(path.join(ROOT, "notebooks"))
+          .filter((f) => f.endsWith(".ipynb"))
+          .sort()
+          .map((f) => `notebooks/${f}`);
   // The kernel inherits this environment, so it picks what setupBackend picks here.
   const notebookBackend = files.length ? await defaultBackendLabel() : previous.notebookBackend;
   for (const file of files) {
@@ -128,7 +139,9 @@ async function main(): Promise<void> {
     notebooks,
     notebookBackend,
     grader,
-    coldStart: cold ? { seconds: cold.ok ? cold.seconds : null, note: cold.ok ? "includes Jupyter's client and kernel start" : `failed: ${cold.error}` } : (previous.coldStart ?? { seconds: null }),
+    coldStart: cold
+      ? { seconds: cold.ok ? cold.seconds : null, note: cold.ok ? "includes Jupyter's client and kernel start" : `failed: ${cold.error}` }
+      : (previous.coldStart ?? { seconds: null }),
     notes: [
       ...notes,
       "FLOPs count the dense weights only (2·batch·size per weight, ×3 for forward and backward); embedding lookups and elementwise work are not counted.",
@@ -153,7 +166,24 @@ async function coldStart(): Promise<Awaited<ReturnType<typeof runNotebook>>> {
   const dir = fs.mkdtempSync(path.join(ROOT, ".artifacts", "cold-"));
   try {
     const nb = path.join(dir, "cold.ipynb");
-    fs.writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } }, cells: [{ id: "c", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: 'import * as mtl from "mtl-kit";\nawait mtl.setupBackend({ quiet: true });' }] }));
+    fs.writeFileSync(
+      nb,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+        cells: [
+          {
+            id: "c",
+            cell_type: "code",
+            metadata: {},
+            execution_count: null,
+            outputs: [],
+            source: 'import * as mtl from "mtl-kit";\nawait mtl.setupBackend({ quiet: true });',
+          },
+        ],
+      }),
+    );
     return await runNotebook(nb);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -88,7 +88,19 @@ export function prepareStep(spec: BenchModel, batch: number): PreparedStep {
   const ys = Array.from({ length: model.numTasks }, () => tf.tensor2d(rng.normals(batch), [batch, 1]));
   const tasks = Array.from({ length: model.numTasks }, (_, i) => i);
   const optimizer = flatAdam({ learningRate: 1e-3 });
-  const step = () => optimizer.minimize(() => tf.tidy(() => model.forward(x, tasks, { training: true }).map((o, i) => o.sub(ys[i]).square().mean()).reduce((a, b) => a.add(b)) as tf.Scalar), false, [...model.variables]);
+  const step = () =>
+    optimizer.minimize(
+      () =>
+        tf.tidy(
+          () =>
+            model
+              .forward(x, tasks, { training: true })
+              .map((o, i) => o.sub(ys[i]).square().mean())
+              .reduce((a, b) => a.add(b)) as tf.Scalar,
+        ),
+      false,
+      [...model.variables],
+    );
   for (let i = 0; i < 5; i++) step();
   return {
     step,

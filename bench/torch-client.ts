@@ -13,12 +13,17 @@ export class TorchTwin {
   private readonly waiting: Array<(line: string) => void> = [];
   private exited: string | null = null;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly version: string) {}
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    readonly version: string,
+  ) {}
 
   /** Starts the twin on one thread; rejects with the reason when Python or PyTorch is missing. */
   static async start(): Promise<TorchTwin> {
     const python = findPython(["torch"]) ?? "/usr/bin/python3";
-    const child = spawn(python, [path.join(__dirname, "torch_twin.py")], { env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
+    const child = spawn(python, [path.join(__dirname, "torch_twin.py")], {
+      env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" },
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const twin = new TorchTwin(child, "");

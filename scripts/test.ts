@@ -32,11 +32,14 @@ function runPhase(name: string, files: string[], concurrency: number): { pass: n
   const r = spawnSync(
     process.execPath,
     [
-      "--import", "tsx",
+      "--import",
+      "tsx",
       "--test",
       `--test-concurrency=${concurrency}`,
-      "--test-reporter=spec", "--test-reporter-destination=stdout",
-      "--test-reporter=tap", `--test-reporter-destination=${tap}`,
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=tap",
+      `--test-reporter-destination=${tap}`,
       ...files,
     ],
     { cwd: ROOT, stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" } },

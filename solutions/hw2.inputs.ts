@@ -13,7 +13,10 @@ export const INPUTS: Record<string, (rng: Rng) => unknown[]> = {
   bpr: (rng) => {
     // Some margins are large: −log σ(x) must stay finite where σ(x) underflows to 0.
     const B = between(rng, 2, 6);
-    return [tensor(rng, [B], 3), { $tensor: { values: Array.from({ length: B }, (_, i) => (i === 0 ? 150 : Math.round(rng.normal(0, 3) * 1000) / 1000)), shape: [B] } }];
+    return [
+      tensor(rng, [B], 3),
+      { $tensor: { values: Array.from({ length: B }, (_, i) => (i === 0 ? 150 : Math.round(rng.normal(0, 3) * 1000) / 1000)), shape: [B] } },
+    ];
   },
   ratingHead: (rng) => {
     const [B, d, H] = [between(rng, 2, 5), between(rng, 2, 4), between(rng, 2, 5)];

@@ -33,7 +33,11 @@ test("--only=steps times every kernel set the chooser can pick against PyTorch i
   const sides = new Set(report.steps.map((s: { backend: string }) => s.backend));
   for (const side of ["wasm", "wasm + JS kernels"]) assert.ok(sides.has(side), `rows for ${side}`);
   if (loadNativeBlas().addon) assert.ok(sides.has("native BLAS"), "rows for native BLAS where it loads");
-  else assert.ok(report.notes.some((n: string) => n.startsWith("native BLAS not measured")), "says why native BLAS is missing");
+  else
+    assert.ok(
+      report.notes.some((n: string) => n.startsWith("native BLAS not measured")),
+      "says why native BLAS is missing",
+    );
   const torchMissing = report.notes.some((n: string) => n.startsWith("PyTorch rows skipped"));
   for (const row of report.steps) {
     if (torchMissing) continue;

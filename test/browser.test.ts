@@ -77,10 +77,14 @@ after(async () => {
 
 /** Waits for the page's kernel, then runs every cell (the classic Notebook's "Run All"). */
 async function runAllCells(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
-    return !!J?.notebook?.kernel?.is_connected();
-  }, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => {
+      const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
+      return !!J?.notebook?.kernel?.is_connected();
+    },
+    null,
+    { timeout: 60_000 },
+  );
   await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
 }
 
@@ -101,7 +105,9 @@ test("the setup notebook runs in a real browser and draws its plotly chart; it s
   await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }).Jupyter.notebook.save_notebook());
   await page.waitForTimeout(1500);
   const saved = JSON.parse(fs.readFileSync(path.join(WORK, "setup.ipynb"), "utf8"));
-  const htmlOutputs = saved.cells.flatMap((c: { outputs?: Array<{ data?: Record<string, unknown> }> }) => c.outputs ?? []).filter((o: { data?: Record<string, unknown> }) => o.data?.["application/vnd.plotly.v1+json"]);
+  const htmlOutputs = saved.cells
+    .flatMap((c: { outputs?: Array<{ data?: Record<string, unknown> }> }) => c.outputs ?? [])
+    .filter((o: { data?: Record<string, unknown> }) => o.data?.["application/vnd.plotly.v1+json"]);
   assert.equal(htmlOutputs.length, 1, "the saved notebook holds the figure output");
 
   const reopened = await browser!.newPage({ viewport: { width: 1200, height: 1600 } });

@@ -13,7 +13,11 @@ const ROOT = path.resolve(__dirname, "..");
 
 const notebooks = ["notebooks", "solutions"].flatMap((dir) =>
   fs.existsSync(path.join(ROOT, dir))
-    ? fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".ipynb")).sort().map((f) => `${dir}/${f}`)
+    ? fs
+        .readdirSync(path.join(ROOT, dir))
+        .filter((f) => f.endsWith(".ipynb"))
+        .sort()
+        .map((f) => `${dir}/${f}`)
     : [],
 );
 
@@ -26,13 +30,19 @@ for (const file of notebooks) {
     // The tests run the course at its default seed, whatever MTL_SEED the shell has.
     const run = await runNotebook(path.join(ROOT, file), { env: { MTL_SEED: "" } });
     const budget = budgetFor(file);
-    t.diagnostic(`${file}: ${run.seconds.toFixed(1)} s (budget ${budget} s${run.seconds > budget ? ", OVER BUDGET" : ""}); executed copy ${path.relative(ROOT, run.executed)}`);
+    t.diagnostic(
+      `${file}: ${run.seconds.toFixed(1)} s (budget ${budget} s${run.seconds > budget ? ", OVER BUDGET" : ""}); executed copy ${path.relative(ROOT, run.executed)}`,
+    );
     assert.equal(run.ok, true, `${file}: ${run.error}`);
     // Every finding a lecture notebook or solution states is checked by its last cell.
     const record = claimsRecord(run.executed);
     assert.ok(record && record.claims.length > 0, `${file}: no claims record (its last cell must call claims.report())`);
     assert.equal(record.seed, 1, "the tests run at the default course seed");
-    assert.deepEqual(record.claims.filter((c) => !c.holds).map((c) => c.id), [], `${file}: claims that do not hold`);
+    assert.deepEqual(
+      record.claims.filter((c) => !c.holds).map((c) => c.id),
+      [],
+      `${file}: claims that do not hold`,
+    );
   });
 }
 

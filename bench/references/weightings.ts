@@ -8,11 +8,35 @@ import { Rng } from "../../lib/random";
 import type { Architecture } from "../../lib/models/architecture";
 import * as o from "../../lib/objectives";
 
-export interface UncertaintyCase { s: number[]; losses: number[] }
-export interface DwaCase { tasks: number; stepsPerEpoch: number; temperature: number; losses: number[][] }
-export interface GradNormCase { tasks: number; alpha: number; learningRate: number; initialLosses: number[]; losses: number[][]; grads: number[][][] }
-export interface PcgradCase { seed: number; grads: number[][]; orders: number[][] }
-export interface GroupDroCase { tasks: number; eta: number; tasks_per_step: number[][]; losses: number[][] }
+export interface UncertaintyCase {
+  s: number[];
+  losses: number[];
+}
+export interface DwaCase {
+  tasks: number;
+  stepsPerEpoch: number;
+  temperature: number;
+  losses: number[][];
+}
+export interface GradNormCase {
+  tasks: number;
+  alpha: number;
+  learningRate: number;
+  initialLosses: number[];
+  losses: number[][];
+  grads: number[][][];
+}
+export interface PcgradCase {
+  seed: number;
+  grads: number[][];
+  orders: number[][];
+}
+export interface GroupDroCase {
+  tasks: number;
+  eta: number;
+  tasks_per_step: number[][];
+  losses: number[][];
+}
 
 /** Every method's cases. */
 export interface ReferenceInputs {
@@ -66,7 +90,11 @@ export function referenceInputs(seed = 2024): ReferenceInputs {
   const gradnorm = [2, 3].map((T) => {
     const dim = 6;
     const scales = T === 2 ? [1, 10] : [1, 2, 5];
-    const losses = lossCurves(rng, 40, scales.map((s) => s * s));
+    const losses = lossCurves(
+      rng,
+      40,
+      scales.map((s) => s * s),
+    );
     const grads = losses.map(() => scales.map((s) => vec(dim, s)));
     return { tasks: T, alpha: 1.5, learningRate: 0.025, initialLosses: losses[0], losses, grads };
   });
@@ -78,10 +106,10 @@ export function referenceInputs(seed = 2024): ReferenceInputs {
   });
   const groupDro = [
     // One sampled task per step (the trainer's default when sampling), then all tasks per step.
-    { tasks: 3, eta: 0.1, tasks_per_step: range(30).map((t) => [rng.int(3)]), losses: [] as number[][] },
+    { tasks: 3, eta: 0.1, tasks_per_step: range(30).map(() => [rng.int(3)]), losses: [] as number[][] },
     { tasks: 3, eta: 0.05, tasks_per_step: range(20).map(() => [0, 1, 2]), losses: [] as number[][] },
     { tasks: 4, eta: 0.2, tasks_per_step: range(20).map(() => [rng.int(2), 2 + rng.int(2)]), losses: [] as number[][] },
-  ].map((c) => ({ ...c, losses: c.tasks_per_step.map((ts) => ts.map((t) => round((t + 1) * (0.5 + rng.uniform(0, 1)))) ) }));
+  ].map((c) => ({ ...c, losses: c.tasks_per_step.map((ts) => ts.map((t) => round((t + 1) * (0.5 + rng.uniform(0, 1))))) }));
   return { uncertainty, dwa, gradnorm, pcgrad, groupDro };
 }
 
@@ -103,14 +131,26 @@ function linearTasks(theta: tf.Variable): Architecture {
   };
 }
 
-const context = (tasks: readonly number[], step = 0, model?: Architecture, stepsPerEpoch?: number): o.WeightingContext => ({ step, tasks, model: model as Architecture, stepsPerEpoch });
+const context = (tasks: readonly number[], step = 0, model?: Architecture, stepsPerEpoch?: number): o.WeightingContext => ({
+  step,
+  tasks,
+  model: model as Architecture,
+  stepsPerEpoch,
+});
 
 /** Our implementations on the inputs. */
 export function runOurs(inputs: ReferenceInputs): ReferenceOutputs {
   const uncertainty = inputs.uncertainty.map((c) => {
     const T = c.s.length;
     const w = o.uncertaintyWeighting(T, { initialLogVariance: c.s });
-    const { value, grads } = tf.variableGrads(() => w.combine(c.losses.map((l) => tf.scalar(l)), context(range(T))), [w.logVariances]);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        w.combine(
+          c.losses.map((l) => tf.scalar(l)),
+          context(range(T)),
+        ),
+      [w.logVariances],
+    );
     const out = { objective: value.dataSync()[0], gradS: Array.from(grads[w.logVariances.name].dataSync()), weights: w.weights() };
     tf.dispose([value, ...Object.values(grads)]);
     w.dispose?.();
@@ -147,7 +187,10 @@ export function runOurs(inputs: ReferenceInputs): ReferenceOutputs {
   });
 
   const pcgrad = inputs.pcgrad.map((c) => {
-    const projected = o.projectConflicting(c.grads.map((g) => Float32Array.from(g)), new Rng(c.seed));
+    const projected = o.projectConflicting(
+      c.grads.map((g) => Float32Array.from(g)),
+      new Rng(c.seed),
+    );
     return { update: range(c.grads[0].length).map((d) => projected.reduce((s, p) => s + p[d], 0)) };
   });
 

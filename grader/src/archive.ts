@@ -165,7 +165,10 @@ export function zipFiles(root: string, files: readonly string[], out: string): v
   for (const f of files) {
     const stat = fs.statSync(path.join(root, f));
     // With os = 3 (unix) the upper 16 bits of the attributes are the mode; a fixed time keeps the zip reproducible.
-    tree[f.split(path.sep).join("/")] = [fs.readFileSync(path.join(root, f)), { os: 3, attrs: (stat.mode & 0o777) << 16, mtime: new Date("2020-01-01T00:00:00Z") }];
+    tree[f.split(path.sep).join("/")] = [
+      fs.readFileSync(path.join(root, f)),
+      { os: 3, attrs: (stat.mode & 0o777) << 16, mtime: new Date("2020-01-01T00:00:00Z") },
+    ];
   }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, zipSync(tree, { level: 9 }));

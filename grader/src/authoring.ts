@@ -28,7 +28,9 @@ export function stripSolutions(source: string, question?: string): string {
 export function makeHomework(solution: Notebook): Notebook {
   const cells: Cell[] = solution.cells
     .filter((c) => !STAFF_ONLY.has(c.metadata?.mtl?.role ?? ""))
-    .map((c) => (c.cell_type === "code" ? { ...c, source: stripSolutions(cellSource(c), c.metadata?.mtl?.question), outputs: [], execution_count: null } : { ...c }));
+    .map((c) =>
+      c.cell_type === "code" ? { ...c, source: stripSolutions(cellSource(c), c.metadata?.mtl?.question), outputs: [], execution_count: null } : { ...c },
+    );
   return { ...solution, cells };
 }
 

@@ -54,7 +54,8 @@ export class FrameReader {
       const rest = all.subarray(4 + length);
       this.chunks = rest.length ? [rest] : [];
       this.bytes = rest.length;
-      if (!message || typeof message !== "object" || Array.isArray(message) || typeof (message as { type?: unknown }).type !== "string") return this.fail("a message without a type");
+      if (!message || typeof message !== "object" || Array.isArray(message) || typeof (message as { type?: unknown }).type !== "string")
+        return this.fail("a message without a type");
       this.onMessage(message as Record<string, unknown>);
     }
   }

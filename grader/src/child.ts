@@ -35,7 +35,10 @@ const capture = (...args: unknown[]) => {
   append(text);
 };
 // Like the kernel, capture everything written to stdout and stderr (libraries print too).
-process.stdout.write = ((chunk: unknown) => (append(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8")), true)) as typeof process.stdout.write;
+process.stdout.write = ((chunk: unknown) => (
+  append(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8")),
+  true
+)) as typeof process.stdout.write;
 process.stderr.write = process.stdout.write;
 function safeString(v: unknown): string {
   try {

@@ -17,7 +17,9 @@ import { validateCommand } from "./commands/validate";
 /** The program with every verb. */
 export function program(): Command {
   const p = new Command("mtl-grader")
-    .description("Grader of the multi-task learning course: homework from solutions, pre-submit validation, isolated grading, student bundle, Gradescope autograder")
+    .description(
+      "Grader of the multi-task learning course: homework from solutions, pre-submit validation, isolated grading, student bundle, Gradescope autograder",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   for (const verb of [makeHomeworkCommand(), validateCommand(), gradeCommand(), releaseCommand(), gradescopeCommand(), autogradeCommand()]) {

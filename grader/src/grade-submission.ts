@@ -137,7 +137,19 @@ async function runCells(session: GradingSession, cells: Cell[]): Promise<string[
     // Experiment cells train models for the written questions: they earn no points and cost time.
     if (cell.cell_type !== "code" || cell.metadata?.mtl?.role === "experiment") continue;
     const run = await session.runCell(index, cellSource(cell));
-    if (!run.ok) failures.push(`cell ${index + 1}${cell.metadata?.mtl?.id ? ` ("${cell.metadata.mtl.id}")` : ""} ${run.reason ?? "failed"}${run.output ? `: ${run.output.trim().split("\n").filter((l) => l.trim()).join(" | ").slice(0, 500)}` : ""}`);
+    if (!run.ok)
+      failures.push(
+        `cell ${index + 1}${cell.metadata?.mtl?.id ? ` ("${cell.metadata.mtl.id}")` : ""} ${run.reason ?? "failed"}${
+          run.output
+            ? `: ${run.output
+                .trim()
+                .split("\n")
+                .filter((l) => l.trim())
+                .join(" | ")
+                .slice(0, 500)}`
+            : ""
+        }`,
+      );
   }
   return failures;
 }
@@ -156,7 +168,10 @@ export function questionInputs(q: QuestionSpec, seed: number, generators: InputG
   const published = new Set(pub.map((c) => JSON.stringify(c.args)));
   const want = Math.max(1, q.hidden ?? 2);
   const pool = drawInputs(generators, q.inputs, want * DRAWS_PER_HIDDEN, seed + [...q.id].reduce((s, c) => s + c.charCodeAt(0), 0));
-  const hid = pool.filter((args) => !published.has(JSON.stringify(args))).slice(0, want).map((args) => ({ args, hidden: true }));
+  const hid = pool
+    .filter((args) => !published.has(JSON.stringify(args)))
+    .slice(0, want)
+    .map((args) => ({ args, hidden: true }));
   if (!hid.length) throw new Error(`question ${q.id}: the generator "${q.inputs}" draws only the public inputs, so nothing could be scored`);
   return [...pub, ...hid];
 }
@@ -167,7 +182,12 @@ export function questionInputs(q: QuestionSpec, seed: number, generators: InputG
  */
 export function referenceLimits(limits: SessionLimits = {}): SessionLimits {
   const atLeast = (v: number | undefined, min: number) => Math.max(v ?? min, min);
-  return { ...limits, cellSeconds: atLeast(limits.cellSeconds, 60), probeSeconds: atLeast(limits.probeSeconds, 60), submissionSeconds: atLeast(limits.submissionSeconds, 600) };
+  return {
+    ...limits,
+    cellSeconds: atLeast(limits.cellSeconds, 60),
+    probeSeconds: atLeast(limits.probeSeconds, 60),
+    submissionSeconds: atLeast(limits.submissionSeconds, 600),
+  };
 }
 
 /** Runs the solution once and records its outputs on every question's inputs. */
@@ -224,23 +244,38 @@ export function identifyHomework(nb: Notebook | null, fileName: string, known: R
   const names = [...known.keys()];
   const claimed = (nb?.metadata?.mtl as { homework?: { name?: unknown } } | undefined)?.homework?.name;
   if (typeof claimed === "string" && known.has(claimed)) return { name: claimed, how: "named in its metadata" };
-  const fromFile = fileName.match(/hw\d+/gi)?.map((m) => m.toLowerCase()).find((m) => known.has(m));
+  const fromFile = fileName
+    .match(/hw\d+/gi)
+    ?.map((m) => m.toLowerCase())
+    .find((m) => known.has(m));
   if (fromFile) return { name: fromFile, how: "from its file name" };
   if (nb && names.length > 1) {
-    const shared = names.map((name) => {
-      let locked: Set<string>;
-      try {
-        locked = new Set(makeHomework(readNotebook(known.get(name) as string)).cells.filter((c) => c.metadata?.mtl?.role === "locked").map(cellSource));
-      } catch {
-        locked = new Set();
-      }
-      return { name, n: nb.cells.filter((c) => locked.has(cellSource(c))).length };
-    }).sort((a, b) => b.n - a.n);
-    if (shared[0].n > 0 && shared[0].n > shared[1].n) return { name: shared[0].name, how: `from its content (${shared[0].n} of its cells are ${shared[0].name}'s)` };
+    const shared = names
+      .map((name) => {
+        let locked: Set<string>;
+        try {
+          locked = new Set(
+            makeHomework(readNotebook(known.get(name) as string))
+              .cells.filter((c) => c.metadata?.mtl?.role === "locked")
+              .map(cellSource),
+          );
+        } catch {
+          locked = new Set();
+        }
+        return { name, n: nb.cells.filter((c) => locked.has(cellSource(c))).length };
+      })
+      .sort((a, b) => b.n - a.n);
+    if (shared[0].n > 0 && shared[0].n > shared[1].n)
+      return { name: shared[0].name, how: `from its content (${shared[0].n} of its cells are ${shared[0].name}'s)` };
   }
   if (names.length === 1) return { name: names[0], how: "the only homework" };
-  const what = typeof claimed === "string" ? `its metadata names "${claimed}", which is not one of the course's homeworks (${names.join(", ")})` : "neither its metadata nor its file name names a homework";
-  return { reason: `Cannot tell which homework this notebook is: ${what}, and its cells match none of them. Keep the homework's file name (e.g. hw1.ipynb) or ask the course staff to grade it with --homework.` };
+  const what =
+    typeof claimed === "string"
+      ? `its metadata names "${claimed}", which is not one of the course's homeworks (${names.join(", ")})`
+      : "neither its metadata nor its file name names a homework";
+  return {
+    reason: `Cannot tell which homework this notebook is: ${what}, and its cells match none of them. Keep the homework's file name (e.g. hw1.ipynb) or ask the course staff to grade it with --homework.`,
+  };
 }
 
 /** The public checks of a solution's homework: the course keeps `solutions/` and `homework/` side by side. */
@@ -319,7 +354,18 @@ export async function gradeNotebook(file: string, homework: Homework, reference:
   const started = Date.now();
   const auto = homework.questions.filter((q) => !q.written);
   const maxScore = auto.reduce((s, q) => s + q.points, 0);
-  const result: GradeResult = { submission: path.basename(file), homework: homework.name, score: 0, maxScore, tests: [], problems: [], written: {}, unanswered: [], unedited: [], seconds: 0 };
+  const result: GradeResult = {
+    submission: path.basename(file),
+    homework: homework.name,
+    score: 0,
+    maxScore,
+    tests: [],
+    problems: [],
+    written: {},
+    unanswered: [],
+    unedited: [],
+    seconds: 0,
+  };
   const failAll = (why: string) => {
     result.problems.push(why);
     result.tests = auto.map((q) => failedTest(q, `Not graded: ${why}`));
@@ -380,9 +426,20 @@ export async function gradeNotebook(file: string, homework: Homework, reference:
       }
       const score = hiddenCount ? Math.round((q.points * hiddenPassed * 100) / hiddenCount) / 100 : 0;
       const hint = (hiddenPassed < hiddenCount || !publicPassed) && q.hint ? `\nHint: ${q.hint}` : "";
-      const rule = hiddenCount ? `\nPoints come from the ${hiddenCount} hidden case(s), drawn at grading time: ${hiddenPassed} passed.` : "\nOnly the public cases were run (no points: the grader scores hidden cases it draws when it grades).";
+      const rule = hiddenCount
+        ? `\nPoints come from the ${hiddenCount} hidden case(s), drawn at grading time: ${hiddenPassed} passed.`
+        : "\nOnly the public cases were run (no points: the grader scores hidden cases it draws when it grades).";
       const passed = hiddenCount > 0 ? hiddenPassed === hiddenCount : publicPassed;
-      result.tests.push({ question: q.id, name: `${q.id} (${q.fn})`, score, max_score: q.points, status: passed ? "passed" : "failed", output: lines.join("\n") + rule + hint, visibility: "visible", publicPassed });
+      result.tests.push({
+        question: q.id,
+        name: `${q.id} (${q.fn})`,
+        score,
+        max_score: q.points,
+        status: passed ? "passed" : "failed",
+        output: lines.join("\n") + rule + hint,
+        visibility: "visible",
+        publicPassed,
+      });
     }
     if (runNote) result.problems.push(runNote.trim());
     const late = session.outOfTime();

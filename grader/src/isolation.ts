@@ -113,7 +113,12 @@ function command(layers: Layers, plan: ChildPlan, nodeArgs: string[]): { command
   // Without a PID namespace the shell stays (no exec), so the child's parent is the shell, not the grader.
   steps.push(layers.pid || !layers.supervisor ? 'exec "$@"' : '"$@"; exit $?');
   const script = ["sh", "-c", steps.join("\n"), "mtl-grade-child", plan.base, plan.work, ...exec, process.execPath, ...nodeArgs];
-  const ns = [...(layers.userNamespace ? ["--user", "--map-root-user"] : []), ...(layers.pid ? ["--pid", "--fork", "--kill-child", "--mount-proc"] : []), ...(layers.network ? ["--net"] : []), ...(layers.mount && !layers.pid ? ["--mount"] : [])];
+  const ns = [
+    ...(layers.userNamespace ? ["--user", "--map-root-user"] : []),
+    ...(layers.pid ? ["--pid", "--fork", "--kill-child", "--mount-proc"] : []),
+    ...(layers.network ? ["--net"] : []),
+    ...(layers.mount && !layers.pid ? ["--mount"] : []),
+  ];
   const chain = ns.length ? ["unshare", ...ns, "--", ...script] : script;
   return layers.supervisor ? { command: "setpriv", args: ["--pdeathsig", "KILL", "--", ...chain] } : { command: chain[0], args: chain.slice(1) };
 }
@@ -151,7 +156,18 @@ export function osIsolation(paths: string[], scratch: () => { base: string; work
   const mode = process.env.MTL_GRADER_ISOLATION ?? "";
   if (mode === "0" || process.platform !== "linux") {
     const why = mode === "0" ? "MTL_GRADER_ISOLATION=0" : "not Linux";
-    cached = { pid: false, network: false, mount: false, userNamespace: false, perJobUser: false, supervisor: false, limits: false, notes: [`OS isolation off (${why}): Node's permission model only; submissions can signal each other and the grader, and memory, disk and processes are not limited beyond the V8 heap cap`] };
+    cached = {
+      pid: false,
+      network: false,
+      mount: false,
+      userNamespace: false,
+      perJobUser: false,
+      supervisor: false,
+      limits: false,
+      notes: [
+        `OS isolation off (${why}): Node's permission model only; submissions can signal each other and the grader, and memory, disk and processes are not limited beyond the V8 heap cap`,
+      ],
+    };
     return cached;
   }
   const root = process.getuid?.() === 0 && mode !== "no-root";
@@ -165,7 +181,15 @@ export function osIsolation(paths: string[], scratch: () => { base: string; work
   try {
     const plan: ChildPlan = { base: dir.base, work: dir.work, uid: jobUid(), memoryMb: 2048, scratchMb: 16, processes: 256 };
     for (const set of subsets(optional)) {
-      const layers: Layers = { pid: set.has("pid"), network: set.has("network"), mount: set.has("mount"), perJobUser: set.has("perJobUser"), userNamespace: !root && (set.has("pid") || set.has("network") || set.has("mount")), supervisor, limits };
+      const layers: Layers = {
+        pid: set.has("pid"),
+        network: set.has("network"),
+        mount: set.has("mount"),
+        perJobUser: set.has("perJobUser"),
+        userNamespace: !root && (set.has("pid") || set.has("network") || set.has("mount")),
+        supervisor,
+        limits,
+      };
       if (works(layers, paths, plan)) {
         found = layers;
         break;
@@ -175,12 +199,26 @@ export function osIsolation(paths: string[], scratch: () => { base: string; work
     dir.remove();
   }
   const notes = [
-    found.pid ? "signals: a PID namespace of its own (it can signal nothing outside its own tree)" : `signals: NOT isolated (no PID namespace here${found.supervisor ? "; a shell stands between child and grader, but a submission can still signal the grader and its classmates" : ""})`,
+    found.pid
+      ? "signals: a PID namespace of its own (it can signal nothing outside its own tree)"
+      : `signals: NOT isolated (no PID namespace here${found.supervisor ? "; a shell stands between child and grader, but a submission can still signal the grader and its classmates" : ""})`,
     found.network ? "network: a namespace of its own (no network at all)" : "network: not isolated (unshare --net is not permitted here)",
-    found.perJobUser ? "user: a uid of its own per submission" : found.userNamespace ? "user: the grader's own, inside a user namespace (not root, so no other user to switch to)" : root ? "user: root (a uid of its own is not possible here)" : "user: the grader's own (not root, so no other user to switch to)",
-    found.mount ? "scratch: a size-limited tmpfs of its own" : "scratch: NOT size-limited (no mount namespace here); files are capped by RLIMIT_FSIZE only" + (found.limits ? "" : ", which is not available either"),
-    found.limits ? `limits: memory of the whole process (RLIMIT_DATA), file size${found.perJobUser ? ", processes (RLIMIT_NPROC)" : "; processes NOT limited (RLIMIT_NPROC needs a uid of its own)"}` : "limits: NOT applied (prlimit is missing): only the V8 heap is capped",
-    found.supervisor ? "lifetime: children die with the grader (parent-death signals)" : "lifetime: children do NOT die with the grader (setpriv is missing); they are swept at the next start",
+    found.perJobUser
+      ? "user: a uid of its own per submission"
+      : found.userNamespace
+        ? "user: the grader's own, inside a user namespace (not root, so no other user to switch to)"
+        : root
+          ? "user: root (a uid of its own is not possible here)"
+          : "user: the grader's own (not root, so no other user to switch to)",
+    found.mount
+      ? "scratch: a size-limited tmpfs of its own"
+      : "scratch: NOT size-limited (no mount namespace here); files are capped by RLIMIT_FSIZE only" + (found.limits ? "" : ", which is not available either"),
+    found.limits
+      ? `limits: memory of the whole process (RLIMIT_DATA), file size${found.perJobUser ? ", processes (RLIMIT_NPROC)" : "; processes NOT limited (RLIMIT_NPROC needs a uid of its own)"}`
+      : "limits: NOT applied (prlimit is missing): only the V8 heap is capped",
+    found.supervisor
+      ? "lifetime: children die with the grader (parent-death signals)"
+      : "lifetime: children do NOT die with the grader (setpriv is missing); they are swept at the next start",
   ];
   cached = { ...found, notes };
   return cached;

@@ -50,9 +50,11 @@ export function parseNotebook(text: string, name = "the notebook"): Notebook {
   }
   const n = nb as Partial<Notebook> & { worksheets?: unknown };
   if (typeof n !== "object" || n === null) throw new Error(`${name} is not a notebook (expected a JSON object)`);
-  if (n.nbformat !== 4) throw new Error(`${name} uses nbformat ${n.nbformat ?? "(missing)"}; the course needs nbformat 4 (open and save it in JupyterLab to convert it)`);
+  if (n.nbformat !== 4)
+    throw new Error(`${name} uses nbformat ${n.nbformat ?? "(missing)"}; the course needs nbformat 4 (open and save it in JupyterLab to convert it)`);
   if (!Array.isArray(n.cells)) throw new Error(`${name} has no list of cells`);
-  if (n.metadata !== undefined && (typeof n.metadata !== "object" || n.metadata === null || Array.isArray(n.metadata))) throw new Error(`${name} has notebook metadata that is not an object`);
+  if (n.metadata !== undefined && (typeof n.metadata !== "object" || n.metadata === null || Array.isArray(n.metadata)))
+    throw new Error(`${name} has notebook metadata that is not an object`);
   // Every cell is checked here, so that no later step meets a null or a number where a cell belongs.
   n.cells.forEach((c, i) => {
     const why = cellShapeProblem(c);
@@ -68,9 +70,11 @@ function cellShapeProblem(c: unknown): string | null {
   if (!["code", "markdown", "raw"].includes(cell.cell_type as string)) return "has no valid cell_type";
   const src = cell.source;
   if (!(typeof src === "string" || (Array.isArray(src) && src.every((l) => typeof l === "string")))) return "has a source that is not text";
-  if (cell.metadata !== undefined && (typeof cell.metadata !== "object" || cell.metadata === null || Array.isArray(cell.metadata))) return "has metadata that is not an object";
+  if (cell.metadata !== undefined && (typeof cell.metadata !== "object" || cell.metadata === null || Array.isArray(cell.metadata)))
+    return "has metadata that is not an object";
   const mtl = (cell.metadata as Record<string, unknown> | undefined)?.mtl;
-  if (mtl !== undefined && (typeof mtl !== "object" || mtl === null || typeof (mtl as { id?: unknown }).id !== "string")) return "has kit metadata (metadata.mtl) without a text id";
+  if (mtl !== undefined && (typeof mtl !== "object" || mtl === null || typeof (mtl as { id?: unknown }).id !== "string"))
+    return "has kit metadata (metadata.mtl) without a text id";
   return null;
 }
 
@@ -123,7 +127,8 @@ export function readNotebook(file: string): Notebook {
 export function kernelProblem(nb: Notebook): string | null {
   const spec = nb.metadata.kernelspec as { name?: string } | undefined;
   if (!spec) return "the notebook names no kernel (it will be graded with the TypeScript kernel anyway)";
-  if (spec.name !== "tslab") return `the notebook names kernel "${spec.name}", not the course's TypeScript kernel "tslab" (it will be graded with tslab anyway)`;
+  if (spec.name !== "tslab")
+    return `the notebook names kernel "${spec.name}", not the course's TypeScript kernel "tslab" (it will be graded with tslab anyway)`;
   return null;
 }
 

@@ -10,14 +10,18 @@ import type { GradeResult } from "./grade-submission";
 
 const clean = (s: string, max = 8000) => (s.length > max ? s.slice(0, max) + "\n[truncated]" : s);
 
+/** Control, bidirectional and line-separator characters: exactly what plainText must find. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * Student text made plain: control characters (a carriage return that rewinds a terminal line,
  * escape sequences, NULs) become visible escapes; newlines and tabs stay.
  */
 export function plainText(s: string): string {
-  // Control characters are exactly what this must find.
-  // eslint-disable-next-line no-control-regex
-  return String(s).replace(/\r\n/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return String(s)
+    .replace(/\r\n/g, "\n")
+    .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
@@ -27,7 +31,11 @@ export function plainText(s: string): string {
 export function markdownInline(s: string, max = 500): string {
   const one = plainText(s).replace(/\s*\n\s*/g, " ⏎ ");
   const cut = one.length > max ? one.slice(0, max) + "…" : one;
-  return cut.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#!|~]/g, (c) => `\\${c}`);
+  return cut
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_{}[\]()#!|~]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -53,7 +61,16 @@ export function gradescopeJson(r: GradeResult): object {
     stdout_visibility: "hidden",
     visibility: "visible",
     // Gradescope's test fields only; the question id travels in extra_data.
-    tests: r.tests.map((t) => ({ name: t.name, score: Math.min(t.max_score, Math.max(0, t.score)), max_score: t.max_score, status: t.status, output: clean(t.output), output_format: "text", visibility: t.visibility, extra_data: { question: t.question } })),
+    tests: r.tests.map((t) => ({
+      name: t.name,
+      score: Math.min(t.max_score, Math.max(0, t.score)),
+      max_score: t.max_score,
+      status: t.status,
+      output: clean(t.output),
+      output_format: "text",
+      visibility: t.visibility,
+      extra_data: { question: t.question },
+    })),
   };
 }
 
@@ -75,7 +92,13 @@ export function feedbackMarkdown(r: GradeResult): string {
   if (r.problems.length) lines.push("## Problems with the submission", "", markdownBlock(clean(r.problems.join("\n\n"))), "");
   lines.push("## Questions", "");
   for (const t of r.tests) lines.push(`### ${markdownInline(t.name)}: ${t.score} / ${t.max_score}`, "", markdownBlock(clean(t.output)), "");
-  if (r.unanswered?.length) lines.push(`## Written questions not answered`, "", ...r.unanswered.map((q) => `- ${markdownInline(q)}: no answer (the cell is missing, empty or still the template)`), "");
+  if (r.unanswered?.length)
+    lines.push(
+      `## Written questions not answered`,
+      "",
+      ...r.unanswered.map((q) => `- ${markdownInline(q)}: no answer (the cell is missing, empty or still the template)`),
+      "",
+    );
   if (Object.keys(r.written).length) lines.push("Written answers are graded by the course staff.", "");
   return lines.join("\n");
 }
@@ -110,7 +133,10 @@ export function readFinishedResult(dir: string): GradeResult | null {
  * gets a leading apostrophe, as OWASP advises (csv-stringify's escape_formulas).
  */
 export function csvText(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  return stringify(rows.map((row) => row.map((v) => (typeof v === "number" ? v : plainText(v).replace(/\s*\n\s*/g, " ")))), { escape_formulas: true, quoted_string: true });
+  return stringify(
+    rows.map((row) => row.map((v) => (typeof v === "number" ? v : plainText(v).replace(/\s*\n\s*/g, " ")))),
+    { escape_formulas: true, quoted_string: true },
+  );
 }
 
 /**
@@ -126,7 +152,13 @@ export function readCsv(file: string): Array<Record<string, string>> {
     throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   try {
-    const records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }) as Array<Record<string, string>>;
+    const records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: true,
+    }) as Array<Record<string, string>>;
     return records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v ?? "").replace(/^'(?=[=+\-@\t\r])/, "")])));
   } catch (e) {
     throw new Error(`${file} is not a readable CSV file: ${(e as Error).message}`, { cause: e });
@@ -141,7 +173,15 @@ export function gradebookCsv(results: GradeResult[], manual: ManualScores = {}):
   const rows = results.map((r) => {
     const m = manual[r.submission] ?? {};
     const manualTotal = manualQs.reduce((s, q) => s + (m[q] ?? 0), 0);
-    return [r.submission, ...questions.map((q) => r.tests.find((t) => t.question === q)?.score ?? 0), ...manualQs.map((q) => m[q] ?? 0), r.score, Math.round((r.score + manualTotal) * 100) / 100, (r.unanswered ?? []).join(" "), r.problems.join(" / ")];
+    return [
+      r.submission,
+      ...questions.map((q) => r.tests.find((t) => t.question === q)?.score ?? 0),
+      ...manualQs.map((q) => m[q] ?? 0),
+      r.score,
+      Math.round((r.score + manualTotal) * 100) / 100,
+      (r.unanswered ?? []).join(" "),
+      r.problems.join(" / "),
+    ];
   });
   return csvText([header, ...rows]);
 }
@@ -161,7 +201,8 @@ export function readManualScores(file: string): ManualScores {
   const rows = readCsv(file);
   const out: ManualScores = {};
   const problems: string[] = [];
-  if (rows.length && !("submission" in rows[0] && "question" in rows[0] && "score" in rows[0])) throw new Error(`${file}: the header must name the columns ${MANUAL_COLUMNS.join(", ")} (found ${Object.keys(rows[0]).join(", ")})`);
+  if (rows.length && !("submission" in rows[0] && "question" in rows[0] && "score" in rows[0]))
+    throw new Error(`${file}: the header must name the columns ${MANUAL_COLUMNS.join(", ")} (found ${Object.keys(rows[0]).join(", ")})`);
   rows.forEach((row, i) => {
     const line = i + 2;
     if (row.score === "") return;
@@ -191,9 +232,23 @@ export function summaryMarkdown(results: GradeResult[]): string {
   const scores = results.map((r) => r.score);
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const bins = scoreHistogram(scores, max);
-  const lines = [`# Grading summary`, "", `${results.length} submissions, mean ${mean.toFixed(2)} / ${max}, min ${Math.min(...scores)}, max ${Math.max(...scores)}.`, "", "![score distribution](distribution.svg)", "", "| score range | submissions | |", "| --- | ---: | --- |"];
+  const lines = [
+    `# Grading summary`,
+    "",
+    `${results.length} submissions, mean ${mean.toFixed(2)} / ${max}, min ${Math.min(...scores)}, max ${Math.max(...scores)}.`,
+    "",
+    "![score distribution](distribution.svg)",
+    "",
+    "| score range | submissions | |",
+    "| --- | ---: | --- |",
+  ];
   bins.forEach((n, i) => lines.push(`| ${((i * max) / BINS).toFixed(1)}–${(((i + 1) * max) / BINS).toFixed(1)} | ${n} | ${"█".repeat(Math.min(n, 60))} |`));
-  lines.push("", "| submission | score | problems |", "| --- | ---: | --- |", ...results.map((r) => `| ${markdownInline(r.submission, 200)} | ${r.score} | ${r.problems.length ? markdownInline(r.problems.join("; "), 120) : ""} |`));
+  lines.push(
+    "",
+    "| submission | score | problems |",
+    "| --- | ---: | --- |",
+    ...results.map((r) => `| ${markdownInline(r.submission, 200)} | ${r.score} | ${r.problems.length ? markdownInline(r.problems.join("; "), 120) : ""} |`),
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -210,7 +265,10 @@ export function scoreHistogram(scores: readonly number[], max: number): number[]
  */
 export function scoreDistributionSvg(results: readonly GradeResult[]): string {
   const max = results.length ? Math.max(1e-9, ...results.map((r) => r.maxScore)) : 1;
-  const counts = scoreHistogram(results.map((r) => r.score), max);
+  const counts = scoreHistogram(
+    results.map((r) => r.score),
+    max,
+  );
   const [W, H, left, bottom, top] = [520, 260, 40, 40, 30];
   const plotW = W - left - 10;
   const plotH = H - bottom - top;
@@ -220,17 +278,26 @@ export function scoreDistributionSvg(results: readonly GradeResult[]): string {
     const h = (plotH * n) / peak;
     const x = left + i * bw;
     const label = `${((i * max) / BINS).toFixed(1)}–${(((i + 1) * max) / BINS).toFixed(1)}: ${n}`;
-    return `<rect class="bar" x="${(x + 2).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(bw - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="#4c78a8"><title>${label}</title></rect>` + (n ? `<text x="${(x + bw / 2).toFixed(1)}" y="${(top + plotH - h - 4).toFixed(1)}" text-anchor="middle" font-size="11">${n}</text>` : "");
+    return (
+      `<rect class="bar" x="${(x + 2).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(bw - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="#4c78a8"><title>${label}</title></rect>` +
+      (n ? `<text x="${(x + bw / 2).toFixed(1)}" y="${(top + plotH - h - 4).toFixed(1)}" text-anchor="middle" font-size="11">${n}</text>` : "")
+    );
   });
-  const ticks = Array.from({ length: BINS + 1 }, (_, i) => `<text x="${(left + i * bw).toFixed(1)}" y="${H - bottom + 16}" text-anchor="middle" font-size="11">${((i * max) / BINS).toFixed(max >= 10 ? 0 : 1)}</text>`);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">Score distribution: ${results.length} submission(s), max ${max}</text>`,
-    ...bars,
-    `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="black"/>`,
-    ...ticks,
-    `<text x="${left + plotW / 2}" y="${H - 6}" text-anchor="middle" font-size="12">autograded score</text>`,
-    `</svg>`,
-  ].join("\n") + "\n";
+  const ticks = Array.from(
+    { length: BINS + 1 },
+    (_, i) =>
+      `<text x="${(left + i * bw).toFixed(1)}" y="${H - bottom + 16}" text-anchor="middle" font-size="11">${((i * max) / BINS).toFixed(max >= 10 ? 0 : 1)}</text>`,
+  );
+  return (
+    [
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
+      `<rect width="${W}" height="${H}" fill="white"/>`,
+      `<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">Score distribution: ${results.length} submission(s), max ${max}</text>`,
+      ...bars,
+      `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="black"/>`,
+      ...ticks,
+      `<text x="${left + plotW / 2}" y="${H - 6}" text-anchor="middle" font-size="12">autograded score</text>`,
+      `</svg>`,
+    ].join("\n") + "\n"
+  );
 }

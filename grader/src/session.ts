@@ -91,7 +91,16 @@ export function childBundle(): string {
   if (!entry) throw new GraderFault(`the grading child's code is missing from ${__dirname}`);
   // Loaded only here: bundling is the one use of esbuild.
   const esbuild = require("esbuild") as typeof import("esbuild");
-  const built = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", write: false, logLevel: "silent" });
+  const built = esbuild.buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    packages: "external",
+    write: false,
+    logLevel: "silent",
+  });
   childCode = built.outputFiles[0].text;
   return childCode;
 }
@@ -104,13 +113,21 @@ const CHILD_FILE = "grading-child.js";
  * null with the reason it is not applied. MTL_GRADER_NODE_PERMISSION=0 leaves it out on purpose
  * (so tests can show that the OS layers hold on their own); a Node without the model cannot apply it.
  */
-export function nodePermission(reads: string[], write: string, allowed: ReadonlySet<string> = process.allowedNodeEnvironmentFlags): { flags: string[] | null; note: string } {
-  if (process.env.MTL_GRADER_NODE_PERMISSION === "0") return { flags: null, note: "Node's permission model: NOT applied (turned off with MTL_GRADER_NODE_PERMISSION=0)" };
+export function nodePermission(
+  reads: string[],
+  write: string,
+  allowed: ReadonlySet<string> = process.allowedNodeEnvironmentFlags,
+): { flags: string[] | null; note: string } {
+  if (process.env.MTL_GRADER_NODE_PERMISSION === "0")
+    return { flags: null, note: "Node's permission model: NOT applied (turned off with MTL_GRADER_NODE_PERMISSION=0)" };
   const flag = allowed.has("--permission") ? "--permission" : allowed.has("--experimental-permission") ? "--experimental-permission" : null;
   if (!flag) return { flags: null, note: `Node's permission model: NOT applied (Node ${process.version} has none)` };
   // One flag per path (Node 20.20 does not split comma lists); "/*" allows a folder's contents.
   const flags = [flag, "--disable-warning=ExperimentalWarning", ...reads.map((p) => `--allow-fs-read=${p}/*`), `--allow-fs-write=${write}/*`];
-  return { flags, note: "Node's permission model: on (no child processes or workers; reads limited to the libraries, the data and the scratch folder; writes to the scratch folder only)" };
+  return {
+    flags,
+    note: "Node's permission model: on (no child processes or workers; reads limited to the libraries, the data and the scratch folder; writes to the scratch folder only)",
+  };
 }
 
 /** Whether grading may go on without Node's permission model (the staff's explicit choice). */
@@ -133,7 +150,9 @@ export function isolationReport(): { notes: string[]; refusal: string | null } {
 
 /** Why grading must not start with `permission`, or null: it is applied, or going without it was `allowed`. */
 export function permissionRefusal(permission: { flags: string[] | null; note: string }, allowed: boolean): string | null {
-  return permission.flags || allowed ? null : `${permission.note}; refusing to grade without it (pass --without-node-permission to rely on the OS layers alone)`;
+  return permission.flags || allowed
+    ? null
+    : `${permission.note}; refusing to grade without it (pass --without-node-permission to rely on the OS layers alone)`;
 }
 
 /** When a process started (field 22 of /proc/PID/stat), to tell a live owner from a reused pid. */
@@ -243,7 +262,8 @@ function installExitHooks(): void {
 
 /** What a failed cell's output says about a limit it ran into, if anything. */
 function limitHint(output: string, plan: ChildPlan): string | null {
-  if (/Array buffer allocation failed|Cannot allocate memory|ENOMEM|heap out of memory|Reached heap limit/i.test(output)) return `hit the memory limit (${plan.memoryMb} MB for the whole process)`;
+  if (/Array buffer allocation failed|Cannot allocate memory|ENOMEM|heap out of memory|Reached heap limit/i.test(output))
+    return `hit the memory limit (${plan.memoryMb} MB for the whole process)`;
   if (/ENOSPC|no space left on device/i.test(output)) return `filled its scratch folder (the limit is ${plan.scratchMb} MB)`;
   if (/EFBIG|file too large/i.test(output)) return `wrote a file larger than the ${plan.scratchMb} MB limit`;
   if (/EAGAIN|resource temporarily unavailable/i.test(output)) return `hit the limit of ${plan.processes} processes and threads`;
@@ -253,9 +273,14 @@ function limitHint(output: string, plan: ChildPlan): string | null {
 /** Why a child exited, in words, with the limit it most likely hit. */
 function exitReason(code: number | null, signal: NodeJS.Signals | null, plan: ChildPlan, heapMb: number): string {
   // A shell between child and grader reports a signal as 128 + its number.
-  const sig = signal ?? (code !== null && code > 128 ? (Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined) ?? null : null);
+  const sig =
+    signal ??
+    (code !== null && code > 128
+      ? ((Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined) ?? null)
+      : null);
   if (sig === "SIGXFSZ") return `was stopped for writing a file larger than the ${plan.scratchMb} MB limit (SIGXFSZ)`;
-  if (sig === "SIGABRT" || sig === "SIGTRAP" || sig === "SIGSEGV" || sig === "SIGILL" || sig === "SIGBUS") return `crashed (${sig}), most likely out of memory: the limit is ${heapMb} MB of V8 heap and ${plan.memoryMb} MB for the whole process`;
+  if (sig === "SIGABRT" || sig === "SIGTRAP" || sig === "SIGSEGV" || sig === "SIGILL" || sig === "SIGBUS")
+    return `crashed (${sig}), most likely out of memory: the limit is ${heapMb} MB of V8 heap and ${plan.memoryMb} MB for the whole process`;
   if (sig) return `was killed (${sig})`;
   return `exited with code ${code}`;
 }
@@ -275,7 +300,13 @@ export class GradingSession {
     this.scratch = makeScratch();
     this.deadline = Date.now() + (limits.submissionSeconds ?? 600) * 1000;
     const heap = limits.heapMb ?? 768;
-    this.plan = { base: path.dirname(this.scratch), work: this.scratch, memoryMb: limits.memoryMb ?? heap + 1024, scratchMb: limits.scratchMb ?? 200, processes: limits.processes ?? 256 };
+    this.plan = {
+      base: path.dirname(this.scratch),
+      work: this.scratch,
+      memoryMb: limits.memoryMb ?? heap + 1024,
+      scratchMb: limits.scratchMb ?? 200,
+      processes: limits.processes ?? 256,
+    };
     open.add(this);
     installExitHooks();
   }
@@ -293,7 +324,9 @@ export class GradingSession {
   /** The wait for one cell or probe: its own limit, cut short by the submission's. */
   private budget(seconds: number): { seconds: number; why: string } {
     const left = this.secondsLeft();
-    return left < seconds ? { seconds: Math.max(0, left), why: `did not finish before the submission's ${this.limits.submissionSeconds ?? 600} s time limit` } : { seconds, why: "" };
+    return left < seconds
+      ? { seconds: Math.max(0, left), why: `did not finish before the submission's ${this.limits.submissionSeconds ?? 600} s time limit` }
+      : { seconds, why: "" };
   }
 
   /** Answers every pending wait with the child's end, and stops it. */
@@ -329,7 +362,9 @@ export class GradingSession {
       // set MTL_GRADER_DEBUG=1 to see them when the grader itself misbehaves. Fd 3 is the channel.
       stdio: ["ignore", debug, debug, "pipe"],
       detached: true,
-      env: { PATH: process.env.PATH ?? "", MTL_BACKEND: process.env.MTL_BACKEND ?? "", HOME: this.scratch },
+      // Submissions never load the native BLAS addon, also when the permission model (which refuses
+      // addons) is switched off: every submission computes on the same kernels as the reference.
+      env: { PATH: process.env.PATH ?? "", MTL_BACKEND: process.env.MTL_BACKEND ?? "", MTL_NATIVE_BLAS: "0", HOME: this.scratch },
     });
     this.child = child;
     const generation = ++this.generation;
@@ -424,7 +459,10 @@ export class GradingSession {
       const hint = msg.ok ? null : limitHint(output, this.plan);
       return { index, ok: Boolean(msg.ok), output, ...(hint ? { reason: `failed: it ${hint}` } : {}) };
     }
-    const reason = msg.type === "timeout" ? budget.why || `did not finish within ${this.limits.cellSeconds ?? 60} s (infinite loop?)` : `stopped the grading process: it ${msg.reason}${msg.explained ? "" : " (process.exit, an uncaught error in a callback, or too much memory)"}`;
+    const reason =
+      msg.type === "timeout"
+        ? budget.why || `did not finish within ${this.limits.cellSeconds ?? 60} s (infinite loop?)`
+        : `stopped the grading process: it ${msg.reason}${msg.explained ? "" : " (process.exit, an uncaught error in a callback, or too much memory)"}`;
     this.kill();
     return { index, ok: false, output: "", reason };
   }
@@ -451,7 +489,11 @@ export class GradingSession {
       return { ok: false, error: hint ? `${String(msg.error)} (it ${hint})` : String(msg.error) };
     }
     this.kill();
-    return { ok: false, error: msg.type === "timeout" ? budget.why || `did not return within ${this.limits.probeSeconds ?? 60} s` : `the grading process stopped: it ${msg.reason}` };
+    return {
+      ok: false,
+      error:
+        msg.type === "timeout" ? budget.why || `did not return within ${this.limits.probeSeconds ?? 60} s` : `the grading process stopped: it ${msg.reason}`,
+    };
   }
 
   /** Ends the child and removes the scratch directory. */

@@ -15,7 +15,10 @@ const question = z
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a question id is letters, digits, '.', '_' or '-'"),
     points: z.number().finite().nonnegative(),
     /** The function the student implements (absent for written questions). */
-    fn: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "fn must be a function name").optional(),
+    fn: z
+      .string()
+      .regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "fn must be a function name")
+      .optional(),
     /** Input generator name (in the homework's hwN.inputs.ts, next to the solution). */
     inputs: z.string().min(1).optional(),
     /** Public cases (the student's checks) and hidden cases (grading only). */

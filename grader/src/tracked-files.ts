@@ -19,7 +19,10 @@ function git(root: string, args: string[], input?: Buffer): Buffer {
 
 /** The files of commit `rev` under `root` (paths relative to the repository), except those matching `excluded`. */
 export function committedFiles(root: string, excluded: readonly RegExp[], rev = "HEAD"): string[] {
-  return git(root, ["ls-tree", "-r", "-z", "--name-only", rev]).toString("utf8").split("\0").filter((f) => f && !excluded.some((re) => re.test(f)));
+  return git(root, ["ls-tree", "-r", "-z", "--name-only", rev])
+    .toString("utf8")
+    .split("\0")
+    .filter((f) => f && !excluded.some((re) => re.test(f)));
 }
 
 /** Files (of those the bundle would hold) whose working copy differs from the commit: edited, staged, deleted or new. */

@@ -13,7 +13,6 @@ import { batchLoss, taskBatches } from "./task-gradients";
 
 /** One lookahead affinity matrix Z (rows: source task i, columns: target task j). */
 export function lookaheadAffinity(model: Architecture, family: TaskFamily, options: { learningRate?: number; batchSize?: number; rng?: Rng } = {}): number[][] {
-  const T = family.tasks.length;
   const lr = options.learningRate ?? 0.01;
   const shared = [...model.sharedVariables];
   if (!shared.length) throw new Error(`${model.name} shares no parameters, so tasks cannot affect each other`);
@@ -36,7 +35,11 @@ export function lookaheadAffinity(model: Architecture, family: TaskFamily, optio
 }
 
 /** Averages lookahead affinities over training; pass `onStep` to train(). */
-export function affinityTracker(model: Architecture, family: TaskFamily, options: { every?: number; learningRate?: number; batchSize?: number; seed?: number } = {}) {
+export function affinityTracker(
+  model: Architecture,
+  family: TaskFamily,
+  options: { every?: number; learningRate?: number; batchSize?: number; seed?: number } = {},
+) {
   const T = family.tasks.length;
   const every = options.every ?? 10;
   const rng = new Rng(options.seed ?? 0);

@@ -36,7 +36,14 @@ export function optimizationRecipe(): ConceptFigure {
   const ids = steps.map(([label, detail], i) => b.node({ id: `s${i}`, kind: "block", label, detail, tint: i < 2 ? 0 : "shared", col: i, row: 0 }));
   b.chain(ids);
   b.edge(ids[ids.length - 1], ids[0], { label: "repeat", dashed: true });
-  return flow(b.build("The multi-task optimization recipe", 1, ["per sampled task"], "Each step samples tasks first (uniformly, or by data size), then a batch for each, and makes one update."));
+  return flow(
+    b.build(
+      "The multi-task optimization recipe",
+      1,
+      ["per sampled task"],
+      "Each step samples tasks first (uniformly, or by data size), then a batch for each, and makes one update.",
+    ),
+  );
 }
 
 /** The recommendation system: candidates, a multi-task ranker, one serving score. */
@@ -61,7 +68,14 @@ export function recommendationPipeline(): ConceptFigure {
     b.edge(t, score);
   });
   b.edge(score, shown);
-  return flow(b.build("A recommendation system", 4, ["click", "watch time", "like", "dismiss"], "The ranker predicts several objectives per candidate; a hand-tuned combination of them orders the list."));
+  return flow(
+    b.build(
+      "A recommendation system",
+      4,
+      ["click", "watch time", "like", "dismiss"],
+      "The ranker predicts several objectives per candidate; a hand-tuned combination of them orders the list.",
+    ),
+  );
 }
 
 /** Selection (position) bias: clicks depend on where an item was shown, not only on the item. */
@@ -73,13 +87,29 @@ export function selectionBias(): ConceptFigure {
   const rel = b.node({ id: "rel", kind: "block", label: "relevant?", detail: "what we want to learn", tint: 0, col: 1, row: 1.2 });
   const click = b.node({ id: "click", kind: "op", label: "click = examined × relevant", col: 2, row: 0.6 });
   const log = b.node({ id: "log", kind: "output", label: "logged clicks", detail: "biased to the top", col: 3, row: 0.6 });
-  const tower = b.node({ id: "tower", kind: "block", label: "shallow position tower", detail: "learns the examination part", tint: 1, col: 3, row: -0.7, dashed: true });
+  const tower = b.node({
+    id: "tower",
+    kind: "block",
+    label: "shallow position tower",
+    detail: "learns the examination part",
+    tint: 1,
+    col: 3,
+    row: -0.7,
+    dashed: true,
+  });
   const main = b.node({ id: "main", kind: "block", label: "main model", detail: "learns relevance", tint: 0, col: 3, row: 1.9 });
   b.chain([pos, seen, click, log]);
   b.chain([item, rel, click]);
   b.edge(log, tower, { dashed: true });
   b.edge(log, main, { dashed: true });
-  return flow(b.build("Selection bias in logged clicks", 2, ["relevance", "position"], "Train with the position tower's logit added; serve with position treated as missing."));
+  return flow(
+    b.build(
+      "Selection bias in logged clicks",
+      2,
+      ["relevance", "position"],
+      "Train with the position tower's logit added; serve with position treated as missing.",
+    ),
+  );
 }
 
 /**
@@ -105,9 +135,11 @@ export function gradientConflict(g1: readonly [number, number], g2: readonly [nu
   const arrows = vectors.map(({ v, name, color, dash }, i) => {
     const [x, y] = px(v);
     const lx = x + (v[0] >= 0 ? 6 : -6);
-    return `<line x1="${half}" y1="${half}" x2="${x.toFixed(1)}" y2="${y.toFixed(1)}" stroke="${color}" stroke-width="${dash ? 2 : 2.6}"${dash ? ` stroke-dasharray="6 4"` : ""} marker-end="url(#mtl-vec${i})"/>` +
+    return (
+      `<line x1="${half}" y1="${half}" x2="${x.toFixed(1)}" y2="${y.toFixed(1)}" stroke="${color}" stroke-width="${dash ? 2 : 2.6}"${dash ? ` stroke-dasharray="6 4"` : ""} marker-end="url(#mtl-vec${i})"/>` +
       `<defs><marker id="mtl-vec${i}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${color}"/></marker></defs>` +
-      `<text x="${lx.toFixed(1)}" y="${(y - 6).toFixed(1)}" font-size="11" fill="${color}" text-anchor="${v[0] >= 0 ? "start" : "end"}">${name}</text>`;
+      `<text x="${lx.toFixed(1)}" y="${(y - 6).toFixed(1)}" font-size="11" fill="${color}" text-anchor="${v[0] >= 0 ? "start" : "end"}">${name}</text>`
+    );
   });
   const alt = `Gradient conflict: g₁ = (${g1.join(", ")}) and g₂ = (${g2.join(", ")}) have cosine ${cosine.toFixed(2)}; PCGrad removes from each the component that opposes the other, giving (${p1.map((x) => x.toFixed(2)).join(", ")}) and (${p2.map((x) => x.toFixed(2)).join(", ")}).`;
   const width = size + 20;

@@ -39,7 +39,16 @@ function stack(n: number, center: number, gap = 0.75): number[] {
 /** One node per layer of an MLP, chained; returns their ids. */
 function mlpNodes(b: GraphBuilder, mlp: Mlp, id: string, label: string, col: number, row: number, task?: number, firstLayer = 0): string[] {
   return mlp.layers.slice(firstLayer).map((layer, i) =>
-    b.node({ id: `${id}.${i + firstLayer}`, kind: "block", label: mlp.layers.length > 1 ? `${label} · ${i + firstLayer + 1}/${mlp.layers.length}` : label, detail: denseDetail(layer), task, variables: layer.variables, col: col + i, row }),
+    b.node({
+      id: `${id}.${i + firstLayer}`,
+      kind: "block",
+      label: mlp.layers.length > 1 ? `${label} · ${i + firstLayer + 1}/${mlp.layers.length}` : label,
+      detail: denseDetail(layer),
+      task,
+      variables: layer.variables,
+      col: col + i,
+      row,
+    }),
   );
 }
 
@@ -75,10 +84,31 @@ function outputs(b: GraphBuilder, T: number, col: number, names?: readonly strin
 function expertNodes(b: GraphBuilder, bank: ExpertBank, id: string, label: string, col: number, rows: number[], task?: number): string[] {
   if (bank.count > MAX_DRAWN_EXPERTS) {
     const row = rows.reduce((a, r) => a + r, 0) / rows.length;
-    return [b.node({ id, kind: "block", label: `${bank.count} ${label}s`, detail: `${bank.layer.inputDim}→${bank.units} relu each`, task, variables: bank.variables, col, row })];
+    return [
+      b.node({
+        id,
+        kind: "block",
+        label: `${bank.count} ${label}s`,
+        detail: `${bank.layer.inputDim}→${bank.units} relu each`,
+        task,
+        variables: bank.variables,
+        col,
+        row,
+      }),
+    ];
   }
   return rows.map((row, e) =>
-    b.node({ id: `${id}${e}`, kind: "block", label: `${label} ${e + 1}`, detail: `${bank.layer.inputDim}→${bank.units} relu`, task, variables: bank.variables, params: bank.layer.w.size / bank.count + bank.units, col, row }),
+    b.node({
+      id: `${id}${e}`,
+      kind: "block",
+      label: `${label} ${e + 1}`,
+      detail: `${bank.layer.inputDim}→${bank.units} relu`,
+      task,
+      variables: bank.variables,
+      params: bank.layer.w.size / bank.count + bank.units,
+      col,
+      row,
+    }),
   );
 }
 
@@ -98,7 +128,17 @@ function moeBlock(b: GraphBuilder, bank: ExpertBank, gates: GateBank, T: number,
   const gateIds = Array.from({ length: single ? 1 : T }, (_, t) => {
     const above = single ? false : t < Math.ceil(T / 2);
     const row = above ? top - (Math.ceil(T / 2) - 1 - t) * 0.75 : bottom + (t - (single ? 0 : Math.ceil(T / 2))) * 0.75;
-    return b.node({ id: single ? "gate" : `gate${t}`, kind: "gate", label: single ? "gate (one for all)" : `gate ${t + 1}`, detail: `softmax over ${gates.experts}`, task: single ? undefined : t, variables: gates.variables, params: perHead, col, row });
+    return b.node({
+      id: single ? "gate" : `gate${t}`,
+      kind: "gate",
+      label: single ? "gate (one for all)" : `gate ${t + 1}`,
+      detail: `softmax over ${gates.experts}`,
+      task: single ? undefined : t,
+      variables: gates.variables,
+      params: perHead,
+      col,
+      row,
+    });
   });
   gateIds.forEach((g) => b.edge(source, g, { dashed: true }));
   const mixes = single
@@ -122,7 +162,15 @@ function describeIndependent(m: Independent): ModelGraph {
     b.chain([x, ...ids, ys[t]]);
   });
   if (m instanceof SoftSharing) {
-    const p = b.node({ id: "penalty", kind: "penalty", label: "λ Σ‖θᵗ − θᵗ'‖²", detail: `λ = ${m.lambda}`, col: Math.ceil(depth / 2), row: T - 0.35, dashed: true });
+    const p = b.node({
+      id: "penalty",
+      kind: "penalty",
+      label: "λ Σ‖θᵗ − θᵗ'‖²",
+      detail: `λ = ${m.lambda}`,
+      col: Math.ceil(depth / 2),
+      row: T - 0.35,
+      dashed: true,
+    });
     m.networks.forEach((_, t) => b.edge(`net${t}.0`, p, { dashed: true }));
     return b.build(m.name, T, undefined, "Soft sharing: separate networks, pulled together by a penalty on their differences (no shared parameters).");
   }
@@ -152,7 +200,17 @@ function describeAdditive(m: AdditiveConditioned): ModelGraph {
   const plus = b.node({ id: "plus", kind: "op", label: "+ then relu", col: 2, row: middle(T) });
   b.edge(wx, plus);
   zs.forEach((z, t) => {
-    const wz = b.node({ id: `wz${t}`, kind: "block", label: `W_z z${t + 1}`, detail: `bias for task ${t + 1}`, task: t, variables: [m.wz], params: m.wz.size / T, col: 1, row: t });
+    const wz = b.node({
+      id: `wz${t}`,
+      kind: "block",
+      label: `W_z z${t + 1}`,
+      detail: `bias for task ${t + 1}`,
+      task: t,
+      variables: [m.wz],
+      params: m.wz.size / T,
+      col: 1,
+      row: t,
+    });
     b.chain([z, wz, plus]);
   });
   const ids = mlpNodes(b, m.rest, "rest", "layer", 3, middle(T));
@@ -185,7 +243,15 @@ function describeMultiplicative(m: MultiplicativeConditioned): ModelGraph {
   const all = b.nodes.filter((n) => n.id.startsWith("trunk."));
   const film = m.mode === "film";
   const opCol = 1 + m.layer + 1;
-  const op = b.node({ id: "cond", kind: "op", label: film ? "γᵢ ⊙ h + βᵢ" : "h ⊙ gᵢ", detail: `after hidden layer ${m.layer + 1}`, variables: [m.scale.b], col: opCol, row: middle(T) - 0.9 });
+  const op = b.node({
+    id: "cond",
+    kind: "op",
+    label: film ? "γᵢ ⊙ h + βᵢ" : "h ⊙ gᵢ",
+    detail: `after hidden layer ${m.layer + 1}`,
+    variables: [m.scale.b],
+    col: opCol,
+    row: middle(T) - 0.9,
+  });
   all.slice(m.layer + 1).forEach((n, i) => Object.assign(n, { col: opCol + 1 + i, row: middle(T) - 0.9 }));
   b.chain([x, ...before, op]);
   const after = all.slice(m.layer + 1).map((n) => n.id);
@@ -207,7 +273,12 @@ function describeMultiplicative(m: MultiplicativeConditioned): ModelGraph {
     });
     b.chain([z, g, op]);
   });
-  return b.build(m.name, T, undefined, film ? "FiLM: a per-task scale and shift of one hidden layer." : "Multiplicative gating: a per-task gate on one hidden layer of a shared network.");
+  return b.build(
+    m.name,
+    T,
+    undefined,
+    film ? "FiLM: a per-task scale and shift of one hidden layer." : "Multiplicative gating: a per-task gate on one hidden layer of a shared network.",
+  );
 }
 
 function describeCrossStitch(m: CrossStitch): ModelGraph {
@@ -218,20 +289,54 @@ function describeCrossStitch(m: CrossStitch): ModelGraph {
   const ys = outputs(b, T, 2 * L + 2);
   let previous: string[] = Array.from({ length: T }, () => x);
   for (let l = 0; l < L; l++) {
-    const layerIds = m.columns.map((c, t) => b.node({ id: `col${t}.${l}`, kind: "block", label: `column ${t + 1} · layer ${l + 1}`, detail: denseDetail(c.layers[l]), variables: c.layers[l].variables, col: 1 + 2 * l, row: t }));
+    const layerIds = m.columns.map((c, t) =>
+      b.node({
+        id: `col${t}.${l}`,
+        kind: "block",
+        label: `column ${t + 1} · layer ${l + 1}`,
+        detail: denseDetail(c.layers[l]),
+        variables: c.layers[l].variables,
+        col: 1 + 2 * l,
+        row: t,
+      }),
+    );
     previous.forEach((p, t) => b.edge(p, layerIds[t]));
     const last = l === L - 1;
     const stitched = Array.from({ length: T }, (_, t) =>
-      b.node({ id: `alpha${l}.${t}`, kind: "op", label: `x̃${t + 1} = Σⱼ α${t + 1}ⱼ xⱼ`, detail: `α layer ${l + 1}`, task: last ? t : undefined, variables: [m.alphas[l]], params: T, col: 2 + 2 * l, row: t }),
+      b.node({
+        id: `alpha${l}.${t}`,
+        kind: "op",
+        label: `x̃${t + 1} = Σⱼ α${t + 1}ⱼ xⱼ`,
+        detail: `α layer ${l + 1}`,
+        task: last ? t : undefined,
+        variables: [m.alphas[l]],
+        params: T,
+        col: 2 + 2 * l,
+        row: t,
+      }),
     );
     for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) b.edge(layerIds[j], stitched[i], { dashed: i !== j });
     previous = stitched;
   }
   m.columns.forEach((c, t) => {
-    const out = b.node({ id: `out${t}`, kind: "block", label: `output ${t + 1}`, detail: denseDetail(c.layers[L]), task: t, variables: c.layers[L].variables, col: 2 * L + 1, row: t });
+    const out = b.node({
+      id: `out${t}`,
+      kind: "block",
+      label: `output ${t + 1}`,
+      detail: denseDetail(c.layers[L]),
+      task: t,
+      variables: c.layers[L].variables,
+      col: 2 * L + 1,
+      row: t,
+    });
     b.chain([previous[t], out, ys[t]]);
   });
-  return b.build(m.name, T, undefined, "Cross-stitch: one column per task, mixed after every hidden layer by learned α (every task's loss reaches every column, so the columns are shared).");
+  return b.build(
+    m.name,
+    T,
+    undefined,
+    "Cross-stitch: one column per task, mixed after every hidden layer by learned α (every task's loss reaches every column, so the columns are shared).",
+  );
 }
 
 function describeMoe(m: Mmoe): ModelGraph {
@@ -241,7 +346,9 @@ function describeMoe(m: Mmoe): ModelGraph {
   const mixes = moeBlock(b, m.experts, m.gateBank, T, 1, x);
   const ys = outputs(b, T, 3 + m.towers[0].layers.length);
   m.towers.forEach((tower, t) => b.chain([mixes[t], ...mlpNodes(b, tower, `tower${t}`, `tower ${t + 1}`, 3, t, t), ys[t]]));
-  const note = m.sharedGate ? "OMoE: shared experts mixed by one gate for all tasks." : `MMoE: shared experts, one gate per task${m.gateDropout ? ` (gate dropout ${m.gateDropout})` : ""}.`;
+  const note = m.sharedGate
+    ? "OMoE: shared experts mixed by one gate for all tasks."
+    : `MMoE: shared experts, one gate per task${m.gateDropout ? ` (gate dropout ${m.gateDropout})` : ""}.`;
   return b.build(m.name, T, undefined, note);
 }
 
@@ -257,11 +364,32 @@ function describeCgc(m: Cgc): ModelGraph {
     if (m.taskExperts) {
       const bank = m.taskExperts;
       stack(m.own, t, 0.3).forEach((row, k) => {
-        own.push(b.node({ id: `own${t}.${k}`, kind: "block", label: `task ${t + 1} expert ${k + 1}`, detail: `${bank.layer.inputDim}→${bank.units} relu`, task: t, variables: bank.variables, params: bank.layer.w.size / bank.count + bank.units, col: 2, row: row + (row < middle(T) ? -0.6 : 0.6) }));
+        own.push(
+          b.node({
+            id: `own${t}.${k}`,
+            kind: "block",
+            label: `task ${t + 1} expert ${k + 1}`,
+            detail: `${bank.layer.inputDim}→${bank.units} relu`,
+            task: t,
+            variables: bank.variables,
+            params: bank.layer.w.size / bank.count + bank.units,
+            col: 2,
+            row: row + (row < middle(T) ? -0.6 : 0.6),
+          }),
+        );
       });
     }
     own.forEach((e) => b.edge(x, e));
-    const gate = b.node({ id: `gate${t}`, kind: "gate", label: `gate ${t + 1}`, detail: `softmax over ${m.own + m.shared}`, task: t, variables: m.gates[t].variables, col: 3, row: t - 0.3 });
+    const gate = b.node({
+      id: `gate${t}`,
+      kind: "gate",
+      label: `gate ${t + 1}`,
+      detail: `softmax over ${m.own + m.shared}`,
+      task: t,
+      variables: m.gates[t].variables,
+      col: 3,
+      row: t - 0.3,
+    });
     b.edge(x, gate, { dashed: true });
     const mix = b.node({ id: `mix${t}`, kind: "op", label: `Σ g${t + 1} · experts`, task: t, col: 4, row: t });
     [...own, ...shared, gate].forEach((e) => b.edge(e, mix));
@@ -278,7 +406,15 @@ function describeRanker(m: Ranker): ModelGraph {
   const query = b.node({ id: "query", kind: "input", label: "query video", col: 0, row: c - 1.2 });
   const cand = b.node({ id: "candidate", kind: "input", label: "candidate video", col: 0, row: c - 0.4 });
   const feats = b.node({ id: "features", kind: "input", label: "user, device, video features", col: 0, row: c + 0.4 });
-  const emb = b.node({ id: "embedding", kind: "block", label: "video embedding", detail: `${m.videoEmbedding.vocab} × ${m.videoEmbedding.dim}`, variables: [m.videoEmbedding.table], col: 1, row: c - 0.8 });
+  const emb = b.node({
+    id: "embedding",
+    kind: "block",
+    label: "video embedding",
+    detail: `${m.videoEmbedding.vocab} × ${m.videoEmbedding.dim}`,
+    variables: [m.videoEmbedding.table],
+    col: 1,
+    row: c - 0.8,
+  });
   b.edge(query, emb);
   b.edge(cand, emb);
   const shared = b.node({ id: "shared", kind: "block", label: "shared layer", detail: denseDetail(m.shared), variables: m.shared.variables, col: 2, row: c });
@@ -297,8 +433,26 @@ function describeRanker(m: Ranker): ModelGraph {
     const ids = mlpNodes(b, tower, `tower${t}`, `${RANKER_TASKS[t]} tower`, col, t, t);
     if (t === 0 && m.positionTable) {
       const plus = b.node({ id: "plus", kind: "op", label: "+", detail: "logits add", task: 0, col: col + depth, row: 0 });
-      const posIn = b.node({ id: "position", kind: "input", label: "position × device", detail: "missing at serving", col: col + depth - 2, row: -1.1, dashed: true });
-      const tower = b.node({ id: "positionTower", kind: "block", label: "shallow position tower", detail: `${m.positionTable.shape[0]} logits`, task: 0, variables: [m.positionTable], col: col + depth - 1, row: -1.1, dashed: true });
+      const posIn = b.node({
+        id: "position",
+        kind: "input",
+        label: "position × device",
+        detail: "missing at serving",
+        col: col + depth - 2,
+        row: -1.1,
+        dashed: true,
+      });
+      const tower = b.node({
+        id: "positionTower",
+        kind: "block",
+        label: "shallow position tower",
+        detail: `${m.positionTable.shape[0]} logits`,
+        task: 0,
+        variables: [m.positionTable],
+        col: col + depth - 1,
+        row: -1.1,
+        dashed: true,
+      });
       b.chain([towerIn(t), ...ids, plus, ys[0]]);
       b.edge(posIn, tower, { dashed: true, label: "dropped 10% in training" });
       b.edge(tower, plus, { dashed: true });
@@ -322,8 +476,26 @@ function describeRecommender(m: Recommender): ModelGraph {
     const task = separate ? k : undefined;
     const name = mmoe ? `expert ${k + 1} ` : separate ? `${RECOMMENDER_TASKS[k]} ` : "shared ";
     const row = separate ? k * 1.5 - 0.25 : mmoe ? 0.5 + (k - (E - 1) / 2) * 1.6 : 0.5;
-    const u = b.node({ id: `users${k}`, kind: "block", label: `${name}user table`, detail: `${t.user.vocab} × ${t.user.dim}`, task, variables: [t.user.table], col: 1, row: row - 0.4 });
-    const q = b.node({ id: `items${k}`, kind: "block", label: `${name}item table`, detail: `${t.item.vocab} × ${t.item.dim}`, task, variables: [t.item.table], col: 1, row: row + 0.4 });
+    const u = b.node({
+      id: `users${k}`,
+      kind: "block",
+      label: `${name}user table`,
+      detail: `${t.user.vocab} × ${t.user.dim}`,
+      task,
+      variables: [t.user.table],
+      col: 1,
+      row: row - 0.4,
+    });
+    const q = b.node({
+      id: `items${k}`,
+      kind: "block",
+      label: `${name}item table`,
+      detail: `${t.item.vocab} × ${t.item.dim}`,
+      task,
+      variables: [t.item.table],
+      col: 1,
+      row: row + 0.4,
+    });
     b.edge(user, u);
     b.edge(item, q);
     return { u, q };
@@ -335,7 +507,16 @@ function describeRecommender(m: Recommender): ModelGraph {
       return [pair.u, pair.q];
     }
     const gate = m.gates[t];
-    const g = b.node({ id: `gate${t}`, kind: "gate", label: `gate ${t + 1}`, detail: `softmax over ${E} (user, item ids)`, task: t, variables: gate.variables, col: 2, row: t === 0 ? -1.1 : 2.1 });
+    const g = b.node({
+      id: `gate${t}`,
+      kind: "gate",
+      label: `gate ${t + 1}`,
+      detail: `softmax over ${E} (user, item ids)`,
+      task: t,
+      variables: gate.variables,
+      col: 2,
+      row: t === 0 ? -1.1 : 2.1,
+    });
     b.edge(user, g, { dashed: true });
     b.edge(item, g, { dashed: true });
     const mix = b.node({ id: `mix${t}`, kind: "op", label: `Σₑ g${t + 1},ₑ (uₑ, qₑ)`, task: t, col: 3, row: t === 0 ? -0.4 : 1.4 });
@@ -350,8 +531,26 @@ function describeRecommender(m: Recommender): ModelGraph {
   const dot = b.node({ id: "dot", kind: "op", label: "u·q + bₐ + bᵢ", detail: "factorization", task: 0, col, row: mmoe ? -0.4 : 0 });
   const feats = b.node({ id: "feats1", kind: "op", label: "[u, q, u⊙q]", task: 1, col, row: mmoe ? 1.4 : 1 });
   const biasRow = mmoe ? -1.9 : separate ? -1.1 : -0.45;
-  const userBias = b.node({ id: "userBias", kind: "block", label: "user bias bₐ", detail: `${m.userBias.shape[0]} × 1`, task: 0, variables: [m.userBias], col: col - 1, row: biasRow - 0.7 });
-  const itemBias = b.node({ id: "bias", kind: "block", label: "item bias bᵢ", detail: `${m.itemBias.shape[0]} × 1`, task: 0, variables: [m.itemBias], col: col - 1, row: biasRow });
+  const userBias = b.node({
+    id: "userBias",
+    kind: "block",
+    label: "user bias bₐ",
+    detail: `${m.userBias.shape[0]} × 1`,
+    task: 0,
+    variables: [m.userBias],
+    col: col - 1,
+    row: biasRow - 0.7,
+  });
+  const itemBias = b.node({
+    id: "bias",
+    kind: "block",
+    label: "item bias bᵢ",
+    detail: `${m.itemBias.shape[0]} × 1`,
+    task: 0,
+    variables: [m.itemBias],
+    col: col - 1,
+    row: biasRow,
+  });
   b.edge(user, userBias);
   b.edge(item, itemBias);
   b.edge(userBias, dot);

@@ -92,8 +92,13 @@ function drawNode(p: Placed): string {
   }
   const first = lines.length === 1 ? y + NODE_H / 2 + 4 : lines.length === 2 ? y + 18 : y + 14;
   // A white underlay keeps edges that pass behind a node from showing through its tint.
-  const underlay = node.kind === "op" ? `<ellipse cx="${cx}" cy="${y + NODE_H / 2}" rx="${NODE_W / 2}" ry="${NODE_H / 2}" fill="#ffffff"/>` : `<rect x="${x}" y="${y}" width="${NODE_W}" height="${NODE_H}" rx="7" fill="#ffffff"/>`;
-  const texts = lines.map((s, i) => text(cx, first + i * 12, s, i === 0 ? 11 : 9.5, NODE_W - 8, i === 0 ? `fill="${INK}" font-weight="600"` : `fill="#4b5563"`));
+  const underlay =
+    node.kind === "op"
+      ? `<ellipse cx="${cx}" cy="${y + NODE_H / 2}" rx="${NODE_W / 2}" ry="${NODE_H / 2}" fill="#ffffff"/>`
+      : `<rect x="${x}" y="${y}" width="${NODE_W}" height="${NODE_H}" rx="7" fill="#ffffff"/>`;
+  const texts = lines.map((s, i) =>
+    text(cx, first + i * 12, s, i === 0 ? 11 : 9.5, NODE_W - 8, i === 0 ? `fill="${INK}" font-weight="600"` : `fill="#4b5563"`),
+  );
   const ownerName = owner === "shared" ? "shared" : typeof owner === "number" ? `task ${owner + 1}` : owner;
   return `<g class="mtl-node" data-id="${esc(node.id)}" data-kind="${node.kind}" data-owner="${ownerName}" data-params="${params}"><title>${esc(`${lines.join(", ")} (${ownerName})`)}</title>${underlay}${shape}${texts.join("")}</g>`;
 }

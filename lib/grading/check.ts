@@ -63,11 +63,15 @@ export function checker(homework: string, folder = process.cwd()) {
       const expected = decodeJsonValue(c.expected);
       const diff = difference(got, expected, q.tolerance);
       if (diff) {
-        console.log(`✗ ${question}, case ${k + 1}: ${diff}\n  expected: ${showValue(expected)}\n  got:      ${showValue(got)}${q.hint ? `\n  hint: ${q.hint}` : ""}`);
+        console.log(
+          `✗ ${question}, case ${k + 1}: ${diff}\n  expected: ${showValue(expected)}\n  got:      ${showValue(got)}${q.hint ? `\n  hint: ${q.hint}` : ""}`,
+        );
         return false;
       }
     }
-    console.log(`✓ ${question}: ${q.cases.length} public check(s) passed; these are a help and earn no points: the points come from hidden cases the grader draws at grading time`);
+    console.log(
+      `✓ ${question}: ${q.cases.length} public check(s) passed; these are a help and earn no points: the points come from hidden cases the grader draws at grading time`,
+    );
     return true;
   };
 }

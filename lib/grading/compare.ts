@@ -62,6 +62,9 @@ export function showValue(v: unknown): string {
   if (typeof v === "number") return String(v);
   if (v === undefined) return "undefined";
   if (Array.isArray(v)) return `[${v.map(showValue).join(",")}]`;
-  if (v !== null && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${showValue(x)}`).join(",")}}`;
+  if (v !== null && typeof v === "object")
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${showValue(x)}`)
+      .join(",")}}`;
   return JSON.stringify(v) ?? String(v);
 }

@@ -59,6 +59,11 @@ export function toPlain(v: unknown, depth = 0): unknown {
     if (v.length > 100000) throw new Error("the result is too large");
     return v.map((x) => toPlain(x, depth + 1));
   }
-  if (typeof v === "object" && v) return Object.fromEntries(Object.entries(v).slice(0, 100).map(([k, x]) => [k, toPlain(x, depth + 1)]));
+  if (typeof v === "object" && v)
+    return Object.fromEntries(
+      Object.entries(v)
+        .slice(0, 100)
+        .map(([k, x]) => [k, toPlain(x, depth + 1)]),
+    );
   return v === undefined ? undefined : String(v);
 }

@@ -12,7 +12,21 @@ import * as path from "path";
 
 /** The addon's one function: batched C = op(A)·op(B) (+ bias per column, then relu). */
 export interface NativeGemm {
-  gemm(a: Float32Array, b: Float32Array, c: Float32Array, batch: number, m: number, n: number, k: number, transA: number, transB: number, strideA: number, strideB: number, bias: Float32Array | null, relu: boolean): void;
+  gemm(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    strideA: number,
+    strideB: number,
+    bias: Float32Array | null,
+    relu: boolean,
+  ): void;
 }
 
 /** Where the built addon lives (lib/native/build, from lib/kernels or lib/dist/kernels). */

@@ -68,7 +68,8 @@ export function nativeMatMul(addon: NativeGemm, fallback: KernelFunc): KernelFun
     // Whole-batch or single-matrix operands only; other broadcasts stay with WASM.
     if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return fallback(args);
     // A bias the addon can add: float32, n values along the last axis.
-    if (bias && (bias.dtype !== "float32" || tf.util.sizeFromShape(bias.shape) !== n || (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== n))) return fallback(args);
+    if (bias && (bias.dtype !== "float32" || tf.util.sizeFromShape(bias.shape) !== n || (bias.shape.length > 0 && bias.shape[bias.shape.length - 1] !== n)))
+      return fallback(args);
     const out = backend.makeOutput([...batchShape, m, n], "float32");
     // Views made after makeOutput: allocating may grow the heap and detach older views.
     const av = backend.typedArrayFromHeap(a) as Float32Array;

@@ -55,7 +55,12 @@ export class Cgc extends BaseArchitecture {
     // Each gate belongs to its task (CGC has no shared gate), so only the shared experts are shared.
     this.sharedVariables = this.sharedExperts.variables;
     this.lastSharedVariables = this.sharedExperts.variables;
-    this.variables = [...this.sharedVariables, ...(this.taskExperts?.variables ?? []), ...this.gates.flatMap((g) => g.variables), ...this.towers.flatMap((t) => t.variables)];
+    this.variables = [
+      ...this.sharedVariables,
+      ...(this.taskExperts?.variables ?? []),
+      ...this.gates.flatMap((g) => g.variables),
+      ...this.towers.flatMap((t) => t.variables),
+    ];
     this.name = `CGC (${this.shared} shared + ${this.own}/task experts of ${U})`;
   }
 

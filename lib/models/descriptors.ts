@@ -6,10 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../random";
 
 /** How tasks are described to a conditioned model. */
-export type DescriptorConfig =
-  | { kind: "one-hot" }
-  | { kind: "features"; features: number[][] }
-  | { kind: "learned"; dim: number };
+export type DescriptorConfig = { kind: "one-hot" } | { kind: "features"; features: number[][] } | { kind: "learned"; dim: number };
 
 /** The descriptor table of a model: row i is z_i. */
 export class Descriptors {

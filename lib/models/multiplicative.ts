@@ -34,7 +34,10 @@ export class MultiplicativeConditioned extends BaseArchitecture {
   readonly sharedVariables: tf.Variable[];
   readonly lastSharedVariables: tf.Variable[];
 
-  constructor(config: MultiplicativeConfig, readonly mode: Mode) {
+  constructor(
+    config: MultiplicativeConfig,
+    readonly mode: Mode,
+  ) {
     super(config);
     const hidden = config.hidden ?? [32, 32];
     this.layer = config.layer ?? 0;

@@ -37,14 +37,21 @@ export interface SizedDesign {
  * the caller's part: give makers with the same number of hidden layers on every path from input to
  * output, or a deeper design wins by depth, not by how it shares.
  */
-export function matchDesigns(target: number, makers: Record<string, (width: number) => Architecture>, range: [number, number] = [1, 1024], tolerance = 0.1): SizedDesign[] {
+export function matchDesigns(
+  target: number,
+  makers: Record<string, (width: number) => Architecture>,
+  range: [number, number] = [1, 1024],
+  tolerance = 0.1,
+): SizedDesign[] {
   return Object.entries(makers).map(([name, make]) => {
     const width = matchParameters(target, make, range);
     const model = make(width);
     const parameters = model.parameterCount();
     model.dispose();
     if (!(Math.abs(parameters - target) <= tolerance * target)) {
-      throw new Error(`${name}: the closest width (${width}) gives ${parameters} parameters, not within ${Math.round(tolerance * 100)}% of ${target}; widen the range`);
+      throw new Error(
+        `${name}: the closest width (${width}) gives ${parameters} parameters, not within ${Math.round(tolerance * 100)}% of ${target}; widen the range`,
+      );
     }
     return { name, width, parameters };
   });

@@ -20,7 +20,12 @@ function has(cmd) {
 }
 
 function headers() {
-  const candidates = [process.env.MTL_NODE_HEADERS, path.resolve(path.dirname(process.execPath), "..", "include", "node"), "/usr/include/node", "/usr/local/include/node"];
+  const candidates = [
+    process.env.MTL_NODE_HEADERS,
+    path.resolve(path.dirname(process.execPath), "..", "include", "node"),
+    "/usr/include/node",
+    "/usr/local/include/node",
+  ];
   return candidates.find((d) => d && fs.existsSync(path.join(d, "node_api.h")));
 }
 
@@ -59,4 +64,8 @@ try {
 } catch (e) {
   why = e && e.message ? e.message : String(e);
 }
-console.log(why === null ? `mtl-blas: built ${path.relative(process.cwd(), out)} (OpenBLAS matmul, used on Linux when it loads)` : `mtl-blas: not built (${why}); the kit runs on WASM`);
+console.log(
+  why === null
+    ? `mtl-blas: built ${path.relative(process.cwd(), out)} (OpenBLAS matmul, used on Linux when it loads)`
+    : `mtl-blas: not built (${why}); the kit runs on WASM`,
+);

@@ -76,7 +76,11 @@ export function groupDro(numTasks: number, config: GroupDroConfig | number = {})
     kind: "loss",
     name: `group DRO (η = ${eta})`,
     variables: [],
-    combine: (losses, ctx) => weightedSum(losses, ctx.tasks.map((t) => q[t] * numTasks)),
+    combine: (losses, ctx) =>
+      weightedSum(
+        losses,
+        ctx.tasks.map((t) => q[t] * numTasks),
+      ),
     observe(values, ctx) {
       // Sagawa et al.'s update over ALL groups: a group absent from the step has no loss, so its
       // factor is exp(0) = 1, and the normalisation runs over every group. (Renormalising over the

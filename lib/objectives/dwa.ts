@@ -21,7 +21,8 @@ export interface DwaConfig {
 export function dynamicWeightAverage(numTasks: number, config: DwaConfig = {}): LossWeighting {
   const tau = config.temperature ?? 2;
   const period = config.period ?? 50;
-  if (period !== "epoch" && !(Number.isInteger(period) && period > 0)) throw new Error(`dynamicWeightAverage: period must be a positive integer or "epoch", got ${period}`);
+  if (period !== "epoch" && !(Number.isInteger(period) && period > 0))
+    throw new Error(`dynamicWeightAverage: period must be a positive integer or "epoch", got ${period}`);
   let w = new Array(numTasks).fill(1);
   const history: number[][] = [];
   let sums = new Array(numTasks).fill(0);
@@ -31,7 +32,11 @@ export function dynamicWeightAverage(numTasks: number, config: DwaConfig = {}): 
     kind: "loss",
     name: `DWA (τ = ${tau})`,
     variables: [],
-    combine: (losses, ctx) => weightedSum(losses, ctx.tasks.map((t) => w[t])),
+    combine: (losses, ctx) =>
+      weightedSum(
+        losses,
+        ctx.tasks.map((t) => w[t]),
+      ),
     observe(values, ctx) {
       ctx.tasks.forEach((t, k) => {
         sums[t] += values[k];

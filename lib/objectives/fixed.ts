@@ -9,7 +9,11 @@ export function fixedWeights(weights: readonly number[], name = `fixed weights (
     kind: "loss",
     name,
     variables: [],
-    combine: (losses, ctx) => weightedSum(losses, ctx.tasks.map((t) => w[t])),
+    combine: (losses, ctx) =>
+      weightedSum(
+        losses,
+        ctx.tasks.map((t) => w[t]),
+      ),
     weights: () => [...w],
   };
 }

@@ -37,7 +37,8 @@ export interface GradNormConfig {
  */
 export function gradNormWeightGradient(w: readonly number[], gradNorms: readonly number[], lossRatios: readonly number[], alpha: number): number[] {
   const T = w.length;
-  if (gradNorms.length !== T || lossRatios.length !== T) throw new Error(`gradNormWeightGradient: ${T} weights, ${gradNorms.length} norms, ${lossRatios.length} loss ratios`);
+  if (gradNorms.length !== T || lossRatios.length !== T)
+    throw new Error(`gradNormWeightGradient: ${T} weights, ${gradNorms.length} norms, ${lossRatios.length} loss ratios`);
   const G = w.map((wi, i) => wi * gradNorms[i]);
   const meanG = G.reduce((a, b) => a + b, 0) / T;
   const meanRatio = lossRatios.reduce((a, b) => a + b, 0) / T;
@@ -80,11 +81,23 @@ export function gradNormInitialState(numTasks: number): GradNormState {
  * logits, then one Adam step (β₁ = 0.9, β₂ = 0.999, ε = 1e-8, as torch.optim.Adam). `active` lists
  * the tasks whose norms and ratios are given (all by default); the others have ∂L_grad/∂w = 0.
  */
-export function gradNormStep(state: GradNormState, gradNorms: readonly number[], lossRatios: readonly number[], alpha: number, lr: number, active?: readonly number[]): GradNormState {
+export function gradNormStep(
+  state: GradNormState,
+  gradNorms: readonly number[],
+  lossRatios: readonly number[],
+  alpha: number,
+  lr: number,
+  active?: readonly number[],
+): GradNormState {
   const T = state.logits.length;
   const tasks = active ?? Array.from({ length: T }, (_, i) => i);
   const w = gradNormWeights(state.logits);
-  const partial = gradNormWeightGradient(tasks.map((i) => w[i]), gradNorms, lossRatios, alpha);
+  const partial = gradNormWeightGradient(
+    tasks.map((i) => w[i]),
+    gradNorms,
+    lossRatios,
+    alpha,
+  );
   const gradW = new Array(T).fill(0);
   tasks.forEach((i, k) => (gradW[i] = partial[k]));
   const g = softmaxWeightsBackward(w, gradW);
@@ -113,10 +126,19 @@ export function gradNorm(numTasks: number, config: GradNormConfig = {}): Gradien
       const tasks = ctx.tasks;
       const last = ctx.model.lastSharedVariables;
       // Without a shared layer there is no G_i to balance: say so rather than train with w = 1.
-      if (!last.length) throw new Error(`GradNorm balances gradient norms on the last shared layer, but "${ctx.model.name}" shares no parameters (lastSharedVariables is empty): use a model with shared layers, or another weighting`);
-      if (tasks.length < 2) throw new Error("GradNorm compares the tasks of one step, but this step trains a single task: train all tasks per step (taskSampling \"all\") or set tasksPerStep ≥ 2");
+      if (!last.length)
+        throw new Error(
+          `GradNorm balances gradient norms on the last shared layer, but "${ctx.model.name}" shares no parameters (lastSharedVariables is empty): use a model with shared layers, or another weighting`,
+        );
+      if (tasks.length < 2)
+        throw new Error(
+          'GradNorm compares the tasks of one step, but this step trains a single task: train all tasks per step (taskSampling "all") or set tasksPerStep ≥ 2',
+        );
       const w = gradNormWeights(state.logits);
-      const update = sumGradients(taskGrads, tasks.map((t) => w[t]));
+      const update = sumGradients(
+        taskGrads,
+        tasks.map((t) => w[t]),
+      );
       let warming = false;
       tasks.forEach((t, k) => {
         if (counts[t] < warmup) {

@@ -13,7 +13,11 @@ export function taskLoss(kind: LossKind, pred: tf.Tensor2D, y: tf.Tensor2D): tf.
       return tf.squaredDifference(pred, y).mean() as tf.Scalar;
     case "bce":
       // max(z, 0) − z·y + log(1 + e^{−|z|}): the numerically stable form of −y log σ(z) − (1−y) log(1−σ(z)).
-      return tf.relu(pred).sub(pred.mul(y)).add(tf.log1p(tf.exp(tf.neg(tf.abs(pred))))).mean() as tf.Scalar;
+      return tf
+        .relu(pred)
+        .sub(pred.mul(y))
+        .add(tf.log1p(tf.exp(tf.neg(tf.abs(pred)))))
+        .mean() as tf.Scalar;
     case "softmax-ce":
       return tf.neg(y.mul(tf.logSoftmax(pred)).sum(1)).mean() as tf.Scalar;
   }

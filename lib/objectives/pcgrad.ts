@@ -15,7 +15,10 @@ export function projectConflicting(grads: readonly tf.Tensor1D[], rng: Rng): tf.
 export function projectConflicting(grads: readonly (Float32Array | tf.Tensor1D)[], rng: Rng): (Float32Array | tf.Tensor1D)[] {
   if (grads.length && grads[0] instanceof tf.Tensor) {
     // The loop is a few dot products: plain arrays are faster than kernel launches here.
-    const flat = projectFlat((grads as tf.Tensor1D[]).map((g) => g.dataSync() as Float32Array), rng);
+    const flat = projectFlat(
+      (grads as tf.Tensor1D[]).map((g) => g.dataSync() as Float32Array),
+      rng,
+    );
     return flat.map((f) => tf.tensor1d(f));
   }
   return projectFlat(grads as Float32Array[], rng);

@@ -39,7 +39,13 @@ export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor
 /** A seeded embedding table (values ~ N(0, scale²)). */
 export class Embedding {
   readonly table: tf.Variable<tf.Rank.R2>;
-  constructor(rng: Rng, readonly vocab: number, readonly dim: number, name: string, scale = 0.05) {
+  constructor(
+    rng: Rng,
+    readonly vocab: number,
+    readonly dim: number,
+    name: string,
+    scale = 0.05,
+  ) {
     const values = rng.normals(vocab * dim, 0, scale);
     this.table = tf.tidy(() => tf.variable(tf.tensor2d(values, [vocab, dim]), true, name));
   }

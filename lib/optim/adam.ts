@@ -54,9 +54,7 @@ export class FlatAdam extends tf.Optimizer {
 
   /** Applies one Adam step to the named variables. */
   override applyGradients(variableGradients: NamedGrads): void {
-    const entries = Array.isArray(variableGradients)
-      ? variableGradients.map((e) => [e.name, e.tensor] as const)
-      : Object.entries(variableGradients);
+    const entries = Array.isArray(variableGradients) ? variableGradients.map((e) => [e.name, e.tensor] as const) : Object.entries(variableGradients);
     const present = entries.filter(([, g]) => g != null);
     if (!present.length) return;
     const names = present.map(([n]) => n);
@@ -94,7 +92,10 @@ export class FlatAdam extends tf.Optimizer {
         mT.assign(m);
         vT.assign(v);
         const step = m.div(v.sqrt().add(epsT)).mul(-lrT);
-        const parts = tf.split(step, variables.map((x) => x.size));
+        const parts = tf.split(
+          step,
+          variables.map((x) => x.size),
+        );
         variables.forEach((x, i) => x.assign(x.add(parts[i].reshape(x.shape))));
       });
       this.incrementIterations();
@@ -139,8 +140,17 @@ export class FlatAdam extends tf.Optimizer {
 
   override async getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
     // The kernel path's state is the optimizer's own; the loop's comes as new tensors the caller owns.
-    if (this.mT && this.vT) return [{ name: "m", tensor: this.mT }, { name: "v", tensor: this.vT }];
-    return this.m && this.v ? [{ name: "m", tensor: tf.tensor1d(this.m) }, { name: "v", tensor: tf.tensor1d(this.v) }] : [];
+    if (this.mT && this.vT)
+      return [
+        { name: "m", tensor: this.mT },
+        { name: "v", tensor: this.vT },
+      ];
+    return this.m && this.v
+      ? [
+          { name: "m", tensor: tf.tensor1d(this.m) },
+          { name: "v", tensor: tf.tensor1d(this.v) },
+        ]
+      : [];
   }
 
   override async setWeights(): Promise<void> {

@@ -38,14 +38,28 @@ export function logAxis(values: readonly number[], title: string): Axis {
 }
 
 /** Per-task training loss (smoothed) or test loss/metric curves of one run. */
-export function lossCurves(history: History, options: { kind?: "loss" | "testLoss" | "testMetric"; smoothing?: number; title?: string; logY?: boolean } = {}): Figure {
+export function lossCurves(
+  history: History,
+  options: { kind?: "loss" | "testLoss" | "testMetric"; smoothing?: number; title?: string; logY?: boolean } = {},
+): Figure {
   const kind = options.kind ?? "loss";
   const data: ScatterTrace[] = history.taskNames.map((name, t) => {
     const s = history.series(kind, t);
-    return { x: s.x, y: kind === "loss" ? smooth(s.y, options.smoothing ?? 20) : s.y, mode: "lines", name, line: { color: TASK_COLORS[t % TASK_COLORS.length] } };
+    return {
+      x: s.x,
+      y: kind === "loss" ? smooth(s.y, options.smoothing ?? 20) : s.y,
+      mode: "lines",
+      name,
+      line: { color: TASK_COLORS[t % TASK_COLORS.length] },
+    };
   });
   const label = kind === "loss" ? "training loss" : kind === "testLoss" ? "test loss" : "test metric";
-  const yaxis: Axis = options.logY ? logAxis(data.flatMap((d) => d.y as number[]), label) : { title: label };
+  const yaxis: Axis = options.logY
+    ? logAxis(
+        data.flatMap((d) => d.y as number[]),
+        label,
+      )
+    : { title: label };
   return { data, layout: { title: options.title ?? `Per-task ${label}`, xaxis: { title: "step" }, yaxis, height: 340 } };
 }
 
@@ -75,20 +89,45 @@ export function paretoFront(points: readonly TradeoffPoint[]): number[] {
 }
 
 /** All points, with the Pareto front drawn through the non-dominated ones. */
-export function paretoChart(points: readonly TradeoffPoint[], options: { xTitle: string; yTitle: string; title?: string; extra?: TradeoffPoint[] } = { xTitle: "task 1 loss", yTitle: "task 2 loss" }): Figure {
+export function paretoChart(
+  points: readonly TradeoffPoint[],
+  options: { xTitle: string; yTitle: string; title?: string; extra?: TradeoffPoint[] } = { xTitle: "task 1 loss", yTitle: "task 2 loss" },
+): Figure {
   const front = paretoFront(points);
   const data: ScatterTrace[] = [
-    { x: points.map((p) => p.x), y: points.map((p) => p.y), text: points.map((p) => p.label), mode: "markers+text", textposition: "top right", name: "weightings", marker: { size: 8, color: "#7f7f7f" } },
+    {
+      x: points.map((p) => p.x),
+      y: points.map((p) => p.y),
+      text: points.map((p) => p.label),
+      mode: "markers+text",
+      textposition: "top right",
+      name: "weightings",
+      marker: { size: 8, color: "#7f7f7f" },
+    },
     { x: front.map((i) => points[i].x), y: front.map((i) => points[i].y), mode: "lines", name: "Pareto front", line: { color: "#d62728", dash: "dash" } },
   ];
   if (options.extra?.length) {
-    data.push({ x: options.extra.map((p) => p.x), y: options.extra.map((p) => p.y), text: options.extra.map((p) => p.label), mode: "markers+text", textposition: "bottom left", name: "methods", marker: { size: 11, symbol: "star", color: "#1f77b4" } });
+    data.push({
+      x: options.extra.map((p) => p.x),
+      y: options.extra.map((p) => p.y),
+      text: options.extra.map((p) => p.label),
+      mode: "markers+text",
+      textposition: "bottom left",
+      name: "methods",
+      marker: { size: 11, symbol: "star", color: "#1f77b4" },
+    });
   }
-  return { data, layout: { title: options.title ?? "Trade-off between the tasks", xaxis: { title: options.xTitle }, yaxis: { title: options.yTitle }, height: 420 } };
+  return {
+    data,
+    layout: { title: options.title ?? "Trade-off between the tasks", xaxis: { title: options.xTitle }, yaxis: { title: options.yTitle }, height: 420 },
+  };
 }
 
 /** A labelled heat map with the values written in the cells. */
-export function heatmap(matrix: readonly number[][], options: { x: string[]; y: string[]; title: string; zmin?: number; zmax?: number; colorscale?: string; digits?: number }): Figure {
+export function heatmap(
+  matrix: readonly number[][],
+  options: { x: string[]; y: string[]; title: string; zmin?: number; zmax?: number; colorscale?: string; digits?: number },
+): Figure {
   const digits = options.digits ?? 2;
   return {
     data: [
@@ -142,9 +181,7 @@ export interface SpreadGroup {
 export function meanWithSpread(groups: SpreadGroup[] | Record<string, SpreadGroup[]>, options: { title: string; yTitle: string; logY?: boolean }): Figure {
   const bySeries = Array.isArray(groups) ? { [options.yTitle]: groups } : groups;
   const categories = [...new Set(Object.values(bySeries).flatMap((g) => g.map((x) => x.label)))];
-  const series = Object.fromEntries(
-    Object.entries(bySeries).map(([name, g]) => [name, categories.map((c) => g.find((x) => x.label === c)?.values ?? [])]),
-  );
+  const series = Object.fromEntries(Object.entries(bySeries).map(([name, g]) => [name, categories.map((c) => g.find((x) => x.label === c)?.values ?? [])]));
   const figure = barsWithSpread(categories, series, options);
   if (Array.isArray(groups)) figure.layout = { ...figure.layout, showlegend: false };
   return figure;
@@ -167,7 +204,8 @@ export interface CurveGroup {
  */
 export function curvesWithSpread(groups: CurveGroup[], options: { title: string; xTitle: string; yTitle: string; logY?: boolean; height?: number }): Figure {
   const data: ScatterTrace[] = groups.map((g, k) => {
-    for (const r of g.runs) if (r.length !== g.x.length) throw new Error(`curvesWithSpread: a run of "${g.label}" has ${r.length} values for ${g.x.length} x values`);
+    for (const r of g.runs)
+      if (r.length !== g.x.length) throw new Error(`curvesWithSpread: a run of "${g.label}" has ${r.length} values for ${g.x.length} x values`);
     const at = (i: number) => g.runs.map((r) => r[i]);
     return {
       x: g.x,
@@ -179,6 +217,11 @@ export function curvesWithSpread(groups: CurveGroup[], options: { title: string;
       marker: { size: 4 },
     };
   });
-  const yaxis: Axis = options.logY ? logAxis(groups.flatMap((g) => g.runs.flat()), options.yTitle) : { title: options.yTitle };
+  const yaxis: Axis = options.logY
+    ? logAxis(
+        groups.flatMap((g) => g.runs.flat()),
+        options.yTitle,
+      )
+    : { title: options.yTitle };
   return { data, layout: { title: options.title, xaxis: { title: options.xTitle }, yaxis, height: options.height ?? 380 } };
 }

@@ -50,7 +50,17 @@ export function imageRow(panels: readonly ImagePanel[], options: { title?: strin
     // Downwards (row 0 on top) and square pixels.
     layout[`yaxis${axis(k)}`] = { ...hidden, autorange: "reversed", scaleanchor: `x${axis(k)}` };
     // The caption hangs just below its picture.
-    if (p.caption) (layout.annotations as unknown[]).push({ text: p.caption, xref: `x${axis(k)} domain`, yref: `y${axis(k)} domain`, x: 0.5, y: 0, yanchor: "top", yshift: -4, showarrow: false });
+    if (p.caption)
+      (layout.annotations as unknown[]).push({
+        text: p.caption,
+        xref: `x${axis(k)} domain`,
+        yref: `y${axis(k)} domain`,
+        x: 0.5,
+        y: 0,
+        yanchor: "top",
+        yshift: -4,
+        showarrow: false,
+      });
   });
   return { data, layout: layout as Layout };
 }

@@ -40,10 +40,15 @@ export async function trainWithCurves(model: Recommender, family: TaskFamily, da
   };
   const records = [measure(0)];
   const { epochs, ...rest } = config;
-  await train(model, family, { ...rest, epochs, evalEvery: 0, onStep: (s) => {
-    rest.onStep?.(s);
-    if ((s.step + 1) % epochSteps === 0 && (s.step + 1) / epochSteps < epochs) records.push(measure((s.step + 1) / epochSteps));
-  } });
+  await train(model, family, {
+    ...rest,
+    epochs,
+    evalEvery: 0,
+    onStep: (s) => {
+      rest.onStep?.(s);
+      if ((s.step + 1) % epochSteps === 0 && (s.step + 1) / epochSteps < epochs) records.push(measure((s.step + 1) / epochSteps));
+    },
+  });
   records.push(measure(epochs));
   return records;
 }

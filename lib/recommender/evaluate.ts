@@ -30,8 +30,14 @@ function allScores(model: Recommender, data: RatingsData): Float32Array {
   const U = data.test.length;
   const I = data.items;
   return tidyRead(() => {
-    const users = tf.tensor1d(data.test.flatMap((r) => new Array(I).fill(r.user)), "int32");
-    const items = tf.tensor1d(Array.from({ length: U * I }, (_, n) => n % I), "int32");
+    const users = tf.tensor1d(
+      data.test.flatMap((r) => new Array(I).fill(r.user)),
+      "int32",
+    );
+    const items = tf.tensor1d(
+      Array.from({ length: U * I }, (_, n) => n % I),
+      "int32",
+    );
     return model.score(users, items).dataSync() as Float32Array;
   });
 }
@@ -47,7 +53,20 @@ export function evaluateRecommender(model: Recommender, data: RatingsData): Reco
   const I = data.items;
   const scores = allScores(model, data);
   const mrr = meanReciprocalRank(data, (n) => scores.subarray(n * I, (n + 1) * I));
-  const predicted = tidyRead(() => model.rate(tf.tensor1d(data.test.map((r) => r.user), "int32"), tf.tensor1d(data.test.map((r) => r.item), "int32")).dataSync());
+  const predicted = tidyRead(() =>
+    model
+      .rate(
+        tf.tensor1d(
+          data.test.map((r) => r.user),
+          "int32",
+        ),
+        tf.tensor1d(
+          data.test.map((r) => r.item),
+          "int32",
+        ),
+      )
+      .dataSync(),
+  );
   const mse = data.test.reduce((s, r, n) => s + (predicted[n] - r.rating) ** 2, 0) / data.test.length;
   return { mrr, mse };
 }

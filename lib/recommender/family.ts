@@ -42,7 +42,13 @@ export function ratingsFamily(data: RatingsData, options: RatingsFamilyOptions =
     });
     return dataset(x, new Float32Array(rows.length * perRow).fill(1), 3, 1);
   };
-  const pairs = (rows: typeof data.train) => dataset(Float32Array.from(rows.flatMap((r) => [r.user, r.item, r.item])), Float32Array.from(rows, (r) => r.rating), 3, 1);
+  const pairs = (rows: typeof data.train) =>
+    dataset(
+      Float32Array.from(rows.flatMap((r) => [r.user, r.item, r.item])),
+      Float32Array.from(rows, (r) => r.rating),
+      3,
+      1,
+    );
   return {
     name: "ratings",
     inputDim: 3,
@@ -52,7 +58,15 @@ export function ratingsFamily(data: RatingsData, options: RatingsFamilyOptions =
     tasks: [
       // BCE of the logit s(u, i) − s(u, j) against 1 is the BPR loss −log σ(s(u, i) − s(u, j));
       // its accuracy is the fraction of pairs ordered correctly.
-      { name: RECOMMENDER_TASKS[0], index: 0, descriptor: oneHot(0, 2), train: triples(data.train, k), test: triples(data.test, 1), loss: "bce", metric: "accuracy" },
+      {
+        name: RECOMMENDER_TASKS[0],
+        index: 0,
+        descriptor: oneHot(0, 2),
+        train: triples(data.train, k),
+        test: triples(data.test, 1),
+        loss: "bce",
+        metric: "accuracy",
+      },
       { name: RECOMMENDER_TASKS[1], index: 1, descriptor: oneHot(1, 2), train: pairs(data.train), test: pairs(data.test), loss: "mse", metric: "mse" },
     ],
   };

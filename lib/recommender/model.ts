@@ -98,11 +98,7 @@ export class Recommender extends BaseArchitecture {
     const experts = config.experts ?? 2;
     if (mmoe && !(Number.isInteger(experts) && experts >= 1)) throw new Error(`recommender: experts must be a positive whole number, got ${experts}`);
     const table = (name: string) => new Tables(rng, config.users, config.items, dim, `${prefix}/${name}`, scale);
-    this.tables = mmoe
-      ? Array.from({ length: experts }, (_, e) => table(`expert${e}`))
-      : separate
-        ? [table("rank"), table("rate")]
-        : [table("shared")];
+    this.tables = mmoe ? Array.from({ length: experts }, (_, e) => table(`expert${e}`)) : separate ? [table("rank"), table("rate")] : [table("shared")];
     this.gates = mmoe ? RECOMMENDER_TASKS.map((t) => new IdGate(config.users, config.items, experts, `${prefix}/gate_${t}`)) : [];
     this.userBias = constantVariable([config.users, 1], 0, `${prefix}/rank/user_bias`) as tf.Variable<tf.Rank.R2>;
     this.itemBias = constantVariable([config.items, 1], 0, `${prefix}/rank/item_bias`) as tf.Variable<tf.Rank.R2>;

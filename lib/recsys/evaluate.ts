@@ -16,7 +16,9 @@ export function rankerGates(model: Ranker, rows: readonly Impression[], chunk = 
   const out: number[][][] = RANKER_TASKS.map(() => []);
   for (let start = 0; start < rows.length; start += chunk) {
     const n = Math.min(chunk, rows.length - start);
-    const perTask = tidyRead(() => model.gates(tf.tensor2d(x.subarray(start * width, (start + n) * width), [n, width])).map((g) => g.arraySync() as number[][]));
+    const perTask = tidyRead(() =>
+      model.gates(tf.tensor2d(x.subarray(start * width, (start + n) * width), [n, width])).map((g) => g.arraySync() as number[][]),
+    );
     perTask.forEach((g, t) => out[t].push(...g));
   }
   return out;
@@ -57,17 +59,39 @@ export function evaluateRanker(model: Ranker, rows: readonly Impression[], optio
   const pick = (values: readonly number[], idx: readonly number[]) => idx.map((i) => values[i]);
   const label = (idx: readonly number[], f: (r: Impression) => number) => idx.map((i) => f(rows[i]));
   const metrics = [
-    auc(scores[0], label(all, (r) => r.clicked)),
-    mse(pick(scores[1], clicked), label(clicked, (r) => Math.log1p(r.watchMinutes))),
-    auc(pick(scores[2], clicked), label(clicked, (r) => r.liked)),
-    auc(scores[3], label(all, (r) => r.dismissed)),
+    auc(
+      scores[0],
+      label(all, (r) => r.clicked),
+    ),
+    mse(
+      pick(scores[1], clicked),
+      label(clicked, (r) => Math.log1p(r.watchMinutes)),
+    ),
+    auc(
+      pick(scores[2], clicked),
+      label(clicked, (r) => r.liked),
+    ),
+    auc(
+      scores[3],
+      label(all, (r) => r.dismissed),
+    ),
   ];
   const groups = groupByQuery(rows);
   const gates = model.gateBank ? rankerGates(model, rows.slice(0, options.gateRows ?? 4000)) : null;
   return {
     metrics,
-    ndcgRelevance: ndcgAtK(groups, scores[0], label(all, (r) => r.trueRelevance), k),
-    ndcgSatisfaction: ndcgAtK(groups, scores[2], label(all, (r) => r.trueSatisfaction), k),
+    ndcgRelevance: ndcgAtK(
+      groups,
+      scores[0],
+      label(all, (r) => r.trueRelevance),
+      k,
+    ),
+    ndcgSatisfaction: ndcgAtK(
+      groups,
+      scores[2],
+      label(all, (r) => r.trueSatisfaction),
+      k,
+    ),
     gateUtilisation: gates ? gateUtilisation(gates) : null,
     polarization: gates ? gatePolarization(gates) : null,
   };

@@ -58,7 +58,8 @@ export function rankerInputs(rows: readonly Impression[]): Float32Array {
 
 /** The four ranking tasks built from logs: click and dismiss on every impression, watch time and like on clicks. */
 export function rankerFamily(train: readonly Impression[], test: readonly Impression[]): TaskFamily {
-  const make = (rows: readonly Impression[], label: (r: Impression) => number) => dataset(rankerInputs(rows), Float32Array.from(rows.map(label)), COLUMNS.length, 1);
+  const make = (rows: readonly Impression[], label: (r: Impression) => number) =>
+    dataset(rankerInputs(rows), Float32Array.from(rows.map(label)), COLUMNS.length, 1);
   const clicked = (rows: readonly Impression[]) => rows.filter((r) => r.clicked === 1);
   const spec: Array<[string, (rows: readonly Impression[]) => readonly Impression[], (r: Impression) => number, "bce" | "mse"]> = [
     ["click", (r) => r, (r) => r.clicked, "bce"],
@@ -96,8 +97,18 @@ export class Ranker extends BaseArchitecture {
   constructor(config: RankerConfig) {
     super({ inputDim: COLUMNS.length, numTasks: RANKER_TASKS.length, seed: config.seed });
     this.cfg = {
-      categories: 10, positions: 10, embeddingDim: 16, hidden: 64, experts: 4, expertUnits: 32, towerUnits: 16,
-      gateDropout: 0, positionTower: false, positionDropout: 0.1, seed: 0, ...config,
+      categories: 10,
+      positions: 10,
+      embeddingDim: 16,
+      hidden: 64,
+      experts: 4,
+      expertUnits: 32,
+      towerUnits: 16,
+      gateDropout: 0,
+      positionTower: false,
+      positionDropout: 0.1,
+      seed: 0,
+      ...config,
     };
     const c = this.cfg;
     const rng = new Rng(c.seed);
@@ -111,10 +122,17 @@ export class Ranker extends BaseArchitecture {
     this.gateBank = c.mode === "mmoe" ? new GateBank(rng, c.hidden, this.numTasks, c.experts, `${prefix}/gates`) : null;
     this.towers = RANKER_TASKS.map((_, t) => new Mlp(rng, [towerInput, c.towerUnits, 1], `${prefix}/tower${t}`));
     // One learned logit per (position, device) cell, plus a last row for "position missing".
-    this.positionTable = c.positionTower ? (tf.tidy(() => tf.variable(tf.zeros([c.positions * DEVICES.length + 1, 1]), true, `${prefix}/position`)) as tf.Variable<tf.Rank.R2>) : null;
+    this.positionTable = c.positionTower
+      ? (tf.tidy(() => tf.variable(tf.zeros([c.positions * DEVICES.length + 1, 1]), true, `${prefix}/position`)) as tf.Variable<tf.Rank.R2>)
+      : null;
     this.sharedVariables = [this.videoEmbedding.table, ...this.shared.variables, ...(this.experts?.variables ?? [])];
     this.lastSharedVariables = this.experts ? this.experts.variables : this.shared.variables;
-    this.variables = [...this.sharedVariables, ...(this.gateBank?.variables ?? []), ...this.towers.flatMap((t) => t.variables), ...(this.positionTable ? [this.positionTable] : [])];
+    this.variables = [
+      ...this.sharedVariables,
+      ...(this.gateBank?.variables ?? []),
+      ...this.towers.flatMap((t) => t.variables),
+      ...(this.positionTable ? [this.positionTable] : []),
+    ];
     this.name = `${c.mode === "mmoe" ? `MMoE ranker (${c.experts} experts${c.gateDropout ? `, gate dropout ${c.gateDropout}` : ""})` : "Shared-Bottom ranker"}${c.positionTower ? " + position tower" : ""}`;
   }
 
@@ -126,14 +144,17 @@ export class Ranker extends BaseArchitecture {
   hiddenLayer(x: tf.Tensor2D): tf.Tensor2D {
     const c = this.cfg;
     const oh = (name: keyof typeof C, depth: number) => tf.oneHot(this.column(x, name).toInt(), depth).toFloat();
-    const dense = tf.concat([
-      oh("userAge", 4),
-      this.column(x, "userActivity").expandDims(1),
-      oh("device", DEVICES.length),
-      oh("videoCategory", c.categories),
-      this.column(x, "videoDuration").div(30).expandDims(1),
-      this.column(x, "videoPopularity").div(10).expandDims(1),
-    ], 1);
+    const dense = tf.concat(
+      [
+        oh("userAge", 4),
+        this.column(x, "userActivity").expandDims(1),
+        oh("device", DEVICES.length),
+        oh("videoCategory", c.categories),
+        this.column(x, "videoDuration").div(30).expandDims(1),
+        this.column(x, "videoPopularity").div(10).expandDims(1),
+      ],
+      1,
+    );
     const q = this.videoEmbedding.apply(this.column(x, "queryVideo"));
     const v = this.videoEmbedding.apply(this.column(x, "videoId"));
     return this.shared.apply(tf.concat([q, v, dense], 1) as tf.Tensor2D);
@@ -215,7 +236,15 @@ export interface TrainRankerOptions extends TrainConfig {
  * `weighting` says otherwise); seeded, so the same seed gives the same model.
  */
 export function trainRanker(model: Ranker, family: TaskFamily, options: TrainRankerOptions = {}): Promise<History> {
-  return train(model, family, { label: model.name, ...options, steps: options.steps ?? 600, batchSize: options.batchSize ?? 512, learningRate: options.learningRate ?? 0.005, evalEvery: options.evalEvery ?? 0, seed: options.seed ?? 0 });
+  return train(model, family, {
+    label: model.name,
+    ...options,
+    steps: options.steps ?? 600,
+    batchSize: options.batchSize ?? 512,
+    learningRate: options.learningRate ?? 0.005,
+    evalEvery: options.evalEvery ?? 0,
+    seed: options.seed ?? 0,
+  });
 }
 
 /** Serving-time logits of every task for impressions (position treated as missing). */
@@ -224,7 +253,11 @@ export function rankerScores(model: Ranker, rows: readonly Impression[], chunk =
   const x = rankerInputs(rows);
   for (let start = 0; start < rows.length; start += chunk) {
     const n = Math.min(chunk, rows.length - start);
-    const values = tidyRead(() => model.forward(tf.tensor2d(x.subarray(start * COLUMNS.length, (start + n) * COLUMNS.length), [n, COLUMNS.length]), [0, 1, 2, 3]).map((o) => Array.from(o.dataSync())));
+    const values = tidyRead(() =>
+      model
+        .forward(tf.tensor2d(x.subarray(start * COLUMNS.length, (start + n) * COLUMNS.length), [n, COLUMNS.length]), [0, 1, 2, 3])
+        .map((o) => Array.from(o.dataSync())),
+    );
     values.forEach((v, t) => out[t].push(...v));
   }
   return out;

@@ -124,7 +124,16 @@ export class RecsysSimulator {
       let best = 0;
       for (let k = 1; k < c.latentDim; k++) if (Math.abs(v[k]) > Math.abs(v[best])) best = k;
       const category = (best * 2 + (v[best] > 0 ? 0 : 1)) % c.categories;
-      return { id, latent: v, attractiveness, quality, clickbait, category, durationMinutes: Math.round(world.uniform(2, 30) * 10) / 10, popularity: Math.max(0, 6 + 1.2 * attractiveness + 0.8 * quality + world.normal(0, 0.7)) };
+      return {
+        id,
+        latent: v,
+        attractiveness,
+        quality,
+        clickbait,
+        category,
+        durationMinutes: Math.round(world.uniform(2, 30) * 10) / 10,
+        popularity: Math.max(0, 6 + 1.2 * attractiveness + 0.8 * quality + world.normal(0, 0.7)),
+      };
     });
     this.rng = world.fork(7);
   }
@@ -205,10 +214,25 @@ export class RecsysSimulator {
   /** The observable features and the truth of showing `video` to `user` (outcomes not drawn yet). */
   private impression(queryId: number, user: User, device: number, queryVideo: Video, video: Video): Impression {
     return {
-      queryId, userId: user.id, device, userAge: user.ageBucket, userActivity: round(user.activity),
-      queryVideo: queryVideo.id, videoId: video.id, videoCategory: video.category, videoDuration: video.durationMinutes, videoPopularity: round(video.popularity),
-      position: -1, clicked: 0, watchMinutes: 0, liked: 0, dismissed: 0,
-      trueRelevance: round(this.relevance(user, video)), examination: 0, trueSatisfaction: round(this.satisfaction(user, video)), clickbait: video.clickbait ? 1 : 0,
+      queryId,
+      userId: user.id,
+      device,
+      userAge: user.ageBucket,
+      userActivity: round(user.activity),
+      queryVideo: queryVideo.id,
+      videoId: video.id,
+      videoCategory: video.category,
+      videoDuration: video.durationMinutes,
+      videoPopularity: round(video.popularity),
+      position: -1,
+      clicked: 0,
+      watchMinutes: 0,
+      liked: 0,
+      dismissed: 0,
+      trueRelevance: round(this.relevance(user, video)),
+      examination: 0,
+      trueSatisfaction: round(this.satisfaction(user, video)),
+      clickbait: video.clickbait ? 1 : 0,
     };
   }
 
@@ -248,8 +272,25 @@ function round(x: number): number {
 
 /** The CSV columns of a log, in order. */
 export const LOG_COLUMNS: (keyof Impression)[] = [
-  "queryId", "userId", "device", "userAge", "userActivity", "queryVideo", "videoId", "videoCategory", "videoDuration", "videoPopularity",
-  "position", "clicked", "watchMinutes", "liked", "dismissed", "trueRelevance", "examination", "trueSatisfaction", "clickbait",
+  "queryId",
+  "userId",
+  "device",
+  "userAge",
+  "userActivity",
+  "queryVideo",
+  "videoId",
+  "videoCategory",
+  "videoDuration",
+  "videoPopularity",
+  "position",
+  "clicked",
+  "watchMinutes",
+  "liked",
+  "dismissed",
+  "trueRelevance",
+  "examination",
+  "trueSatisfaction",
+  "clickbait",
 ];
 
 /** A log as CSV text (header + one line per impression). */

@@ -13,5 +13,7 @@ export function dataFile(relative: string): string {
     if (fs.existsSync(candidate)) return candidate;
     dir = path.dirname(dir);
   }
-  throw new Error(`data file data/${relative} was not found above ${__dirname}: the kit's data/ folder is missing or incomplete (see its README for the command that regenerates it)`);
+  throw new Error(
+    `data file data/${relative} was not found above ${__dirname}: the kit's data/ folder is missing or incomplete (see its README for the command that regenerates it)`,
+  );
 }

@@ -142,8 +142,24 @@ export function fashionMixedLossFamily(config: FashionFamilyConfig = {}): TaskFa
     return out;
   };
   const tasks: Task[] = [
-    { name: "footwear", index: 0, descriptor: oneHot(0, 2), train: dataset(train.images, binaryLabels(train, [5, 7, 9]), dim, 1), test: dataset(test.images, binaryLabels(test, [5, 7, 9]), dim, 1), loss: "bce", metric: "accuracy" },
-    { name: "brightness", index: 1, descriptor: oneHot(1, 2), train: dataset(train.images, brightness(train), dim, 1), test: dataset(test.images, brightness(test), dim, 1), loss: "mse", metric: "mse" },
+    {
+      name: "footwear",
+      index: 0,
+      descriptor: oneHot(0, 2),
+      train: dataset(train.images, binaryLabels(train, [5, 7, 9]), dim, 1),
+      test: dataset(test.images, binaryLabels(test, [5, 7, 9]), dim, 1),
+      loss: "bce",
+      metric: "accuracy",
+    },
+    {
+      name: "brightness",
+      index: 1,
+      descriptor: oneHot(1, 2),
+      train: dataset(train.images, brightness(train), dim, 1),
+      test: dataset(test.images, brightness(test), dim, 1),
+      loss: "mse",
+      metric: "mse",
+    },
   ];
   return { name: "Fashion-MNIST: a classification and a regression task", inputDim: dim, outputDim: 1, descriptorDim: 2, tasks, sharedInputs: true };
 }

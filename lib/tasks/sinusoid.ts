@@ -35,7 +35,16 @@ export interface SinusoidFamily extends TaskFamily {
 
 /** Builds the seeded sinusoid family. */
 export function sinusoidFamily(config: SinusoidConfig = {}): SinusoidFamily {
-  const { numTasks = 5, trainPerTask = 100, testPerTask = 100, amplitudeRange = [0.5, 3], phaseRange = [0, Math.PI], xRange = [-5, 5], noise = 0.1, seed = 0 } = config;
+  const {
+    numTasks = 5,
+    trainPerTask = 100,
+    testPerTask = 100,
+    amplitudeRange = [0.5, 3],
+    phaseRange = [0, Math.PI],
+    xRange = [-5, 5],
+    noise = 0.1,
+    seed = 0,
+  } = config;
   const rng = new Rng(seed);
   const tasks: SinusoidTask[] = [];
   for (let i = 0; i < numTasks; i++) {
@@ -50,7 +59,17 @@ export function sinusoidFamily(config: SinusoidConfig = {}): SinusoidFamily {
       }
       return dataset(x, y, 1, 1);
     };
-    tasks.push({ name: `sine ${i}`, index: i, descriptor: oneHot(i, numTasks), train: draw(trainPerTask), test: draw(testPerTask), loss: "mse", metric: "mse", amplitude, phase });
+    tasks.push({
+      name: `sine ${i}`,
+      index: i,
+      descriptor: oneHot(i, numTasks),
+      train: draw(trainPerTask),
+      test: draw(testPerTask),
+      loss: "mse",
+      metric: "mse",
+      amplitude,
+      phase,
+    });
   }
   return { name: "sinusoid regression", inputDim: 1, outputDim: 1, descriptorDim: numTasks, tasks, sharedInputs: false };
 }

@@ -26,8 +26,19 @@ export function selectTasks(family: TaskFamily, indices: readonly number[]): Tas
 /** The family with task i's labels multiplied by scales[i] (tasks whose losses live on different scales). */
 export function scaleTargets(family: TaskFamily, scales: readonly number[]): TaskFamily {
   if (scales.length !== family.tasks.length) throw new Error(`scaleTargets: ${scales.length} scales for ${family.tasks.length} tasks`);
-  const scale = (d: Dataset, k: number) => dataset(d.x, d.y.map((v) => v * k), d.xDim, d.yDim);
-  const tasks: Task[] = family.tasks.map((t, i) => ({ ...t, name: scales[i] === 1 ? t.name : `${t.name} (×${scales[i]})`, train: scale(t.train, scales[i]), test: scale(t.test, scales[i]) }));
+  const scale = (d: Dataset, k: number) =>
+    dataset(
+      d.x,
+      d.y.map((v) => v * k),
+      d.xDim,
+      d.yDim,
+    );
+  const tasks: Task[] = family.tasks.map((t, i) => ({
+    ...t,
+    name: scales[i] === 1 ? t.name : `${t.name} (×${scales[i]})`,
+    train: scale(t.train, scales[i]),
+    test: scale(t.test, scales[i]),
+  }));
   return { ...family, tasks };
 }
 
@@ -60,7 +71,13 @@ export function normalizeTargets(family: TaskFamily): TaskFamily & { targetScale
     // A constant task keeps sd 1 instead of dividing by zero.
     const sd = y.length > 1 && ss > 0 ? Math.sqrt(ss / (y.length - 1)) : 1;
     targetScales.push({ mean, sd });
-    const standardize = (d: Dataset) => dataset(d.x, d.y.map((v) => (v - mean) / sd), d.xDim, d.yDim);
+    const standardize = (d: Dataset) =>
+      dataset(
+        d.x,
+        d.y.map((v) => (v - mean) / sd),
+        d.xDim,
+        d.yDim,
+      );
     return { ...t, train: standardize(t.train), test: standardize(t.test) };
   });
   return { ...family, tasks, targetScales };

@@ -48,7 +48,10 @@ export class History {
   /** Mean training loss per task over the last `window` steps. */
   recentLosses(window = 20): number[] {
     return this.taskNames.map((_, t) => {
-      const vals = this.steps.slice(-window).map((s) => s.losses[t]).filter(Number.isFinite);
+      const vals = this.steps
+        .slice(-window)
+        .map((s) => s.losses[t])
+        .filter(Number.isFinite);
       return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : NaN;
     });
   }

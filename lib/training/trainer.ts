@@ -82,7 +82,8 @@ export async function train(model: Architecture, family: TaskFamily, config: Tra
   if (model.numTasks !== T) throw new Error(`the model has ${model.numTasks} task outputs but the family has ${T} tasks`);
   const batchSize = config.batchSize ?? 64;
   const weighting = config.weighting ?? equalWeights(T);
-  if (weighting.weights().length !== T) throw new Error(`the weighting "${weighting.name}" has ${weighting.weights().length} task weights but the family has ${T} tasks`);
+  if (weighting.weights().length !== T)
+    throw new Error(`the weighting "${weighting.name}" has ${weighting.weights().length} task weights but the family has ${T} tasks`);
   const sampling = config.taskSampling ?? "all";
   const perStep = sampling === "all" ? T : Math.max(1, Math.min(T, config.tasksPerStep ?? 1));
   const epochSteps = stepsPerEpoch(family, batchSize, sampling, perStep);
@@ -93,18 +94,22 @@ export async function train(model: Architecture, family: TaskFamily, config: Tra
   const rng = new Rng(config.seed ?? 0);
   // (tf.Optimizer's instanceof check reads properties, so test for an object first.)
   const given = typeof config.optimizer === "object" ? config.optimizer : null;
-  const optimizer =
-    given
-      ? given
-      : config.optimizer === "sgd"
-        ? tf.train.sgd(config.learningRate ?? 0.01)
-        : flatAdam({ learningRate: config.learningRate ?? 0.01 });
+  const optimizer = given
+    ? given
+    : config.optimizer === "sgd"
+      ? tf.train.sgd(config.learningRate ?? 0.01)
+      : flatAdam({ learningRate: config.learningRate ?? 0.01 });
   const ownsOptimizer = !given;
   const trainable = [...model.variables, ...(weighting.kind === "loss" ? weighting.variables : [])];
   const sizes = family.tasks.map((t) => t.train.n);
   const history = new History(family.tasks.map((t) => t.name));
   // Built before the progress bar: a bad early-stopping config throws with nothing to clean up.
-  const stopper = config.earlyStopping ? new EarlyStopper(config.earlyStopping, family.tasks.map((t) => t.metric)) : null;
+  const stopper = config.earlyStopping
+    ? new EarlyStopper(
+        config.earlyStopping,
+        family.tasks.map((t) => t.metric),
+      )
+    : null;
   const bar = config.progress === false ? null : progressBar({ total: steps, label: config.label ?? `${model.name} · ${weighting.name}` });
   const smoothed = new Array(T).fill(NaN);
   let lastYield = Date.now();

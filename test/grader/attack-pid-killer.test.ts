@@ -21,6 +21,9 @@ test("a class of 20 with one PID-scan killer: every honest classmate gets full s
   assert.equal(run.status, 0, `the batch did not finish:\n${run.log}`);
   assert.equal(Object.keys(run.results).length, 20, "every submission has a results.json");
   const zeroed = Object.entries(run.results).filter(([name, r]) => name !== "student-08" && r.score !== MAX);
-  assert.deepEqual(zeroed.map(([name, r]) => `${name}: ${r.score} (${r.output.slice(0, 300)})`), []);
+  assert.deepEqual(
+    zeroed.map(([name, r]) => `${name}: ${r.score} (${r.output.slice(0, 300)})`),
+    [],
+  );
   assert.ok(run.results["student-08"].score <= MAX);
 });

@@ -14,7 +14,7 @@ let run: ClassRun;
 before(() => {
   run = gradeClass(
     {
-      "honest": honest(),
+      honest: honest(),
       "ipc-garbage": solutionWithAttack(attack("ipc-garbage")),
       "big-buffer": solutionWithAttack(attack("big-buffer")),
       "disk-filler": solutionWithAttack(attack("disk-filler")),

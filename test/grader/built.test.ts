@@ -15,11 +15,18 @@ const OUT = path.join(ROOT, "grader", `.build-test-${process.pid}`);
 after(() => fs.rmSync(OUT, { recursive: true, force: true }));
 
 test("built and from source, validate prints the same problems and exits the same", () => {
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "grader"), "--outDir", OUT], { encoding: "utf8", timeout: 10 * 60 * 1000 });
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "grader"), "--outDir", OUT], {
+    encoding: "utf8",
+    timeout: 10 * 60 * 1000,
+  });
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
   const notebook = path.join("homework", "hw1.ipynb");
   const built = spawnSync(process.execPath, [path.join(OUT, "src", "cli.js"), "validate", notebook], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
-  const source = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "validate", notebook], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
+  const source = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "validate", notebook], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 10 * 60 * 1000,
+  });
   assert.equal(built.status, 1, built.stdout + built.stderr);
   assert.equal(source.status, built.status);
   assert.equal(built.stdout, source.stdout);

@@ -12,15 +12,19 @@ import { zipSync, strToU8 } from "fflate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-class-zip-"));
-const grade = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ...args], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
+const grade = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ...args], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
 
 test("a zip of student folders is graded submission by submission, with a gradebook and a score plot", () => {
   const zip = path.join(WORK, "hw1-submissions.zip");
-  fs.writeFileSync(zip, zipSync({
-    "alice/hw1.ipynb": strToU8(fs.readFileSync(path.join(ROOT, "solutions", "hw1.ipynb"), "utf8")),
-    "bob/hw1.ipynb": strToU8(fs.readFileSync(path.join(ROOT, "homework", "hw1.ipynb"), "utf8")),
-    "bob/notes.txt": strToU8("not a notebook"),
-  }));
+  fs.writeFileSync(
+    zip,
+    zipSync({
+      "alice/hw1.ipynb": strToU8(fs.readFileSync(path.join(ROOT, "solutions", "hw1.ipynb"), "utf8")),
+      "bob/hw1.ipynb": strToU8(fs.readFileSync(path.join(ROOT, "homework", "hw1.ipynb"), "utf8")),
+      "bob/notes.txt": strToU8("not a notebook"),
+    }),
+  );
   const r = grade(zip, "--jobs", "1");
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const out = path.join(WORK, "hw1-submissions-grades");

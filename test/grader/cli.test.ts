@@ -15,7 +15,8 @@ import { nodePermission, permissionRefusal } from "../../grader/src/session";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "grader", "bin", "mtl-grader.js");
-const grader = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd }, timeout: 120000 });
+const grader = (args: string[], cwd = ROOT) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd }, timeout: 120000 });
 
 test("every verb has --help", () => {
   for (const verb of ["make-homework", "validate", "grade", "release", "gradescope", "autograde"]) {

@@ -31,17 +31,41 @@ function withCell(id: string, source: string, base: Nb = solution): Nb {
 const after1a = (code: string) => withCell("a1a", [].concat(solution.cells[cellIndex(solution, "a1a")].source).join("") + "\n" + code);
 
 const variants: Record<string, Nb | string> = {
-  "solution": solution,
+  solution: solution,
   "solution-copy": clone(solution),
-  "stub": homework,
+  stub: homework,
   "invalid-json": '{"cells": [ this is not json',
-  "nbformat3": JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [{ cells: [] }], metadata: {} }),
-  "no-kernelspec": (() => { const nb = clone(solution); delete nb.metadata.kernelspec; return nb; })(),
-  "wrong-kernel": (() => { const nb = clone(solution); nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" }; return nb; })(),
-  "no-cells": (() => { const nb = clone(solution); nb.cells = []; return nb; })(),
-  "deleted-answer": (() => { const nb = clone(solution); nb.cells.splice(cellIndex(nb, "a2b"), 1); return nb; })(),
-  "reordered": (() => { const nb = clone(solution); nb.cells.reverse(); return nb; })(),
-  "duplicated": (() => { const nb = clone(solution); nb.cells.push(clone(nb.cells[cellIndex(nb, "a1a")])); return nb; })(),
+  nbformat3: JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [{ cells: [] }], metadata: {} }),
+  "no-kernelspec": (() => {
+    const nb = clone(solution);
+    delete nb.metadata.kernelspec;
+    return nb;
+  })(),
+  "wrong-kernel": (() => {
+    const nb = clone(solution);
+    nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" };
+    return nb;
+  })(),
+  "no-cells": (() => {
+    const nb = clone(solution);
+    nb.cells = [];
+    return nb;
+  })(),
+  "deleted-answer": (() => {
+    const nb = clone(solution);
+    nb.cells.splice(cellIndex(nb, "a2b"), 1);
+    return nb;
+  })(),
+  reordered: (() => {
+    const nb = clone(solution);
+    nb.cells.reverse();
+    return nb;
+  })(),
+  duplicated: (() => {
+    const nb = clone(solution);
+    nb.cells.push(clone(nb.cells[cellIndex(nb, "a1a")]));
+    return nb;
+  })(),
   "edited-locked": withCell("setup", 'import * as tf from "@tensorflow/tfjs";\nimport * as mtl from "mtl-kit";\nconst check = async () => true;'),
   "infinite-loop": withCell("a1a", "function oneHotDescriptor(task: number, numTasks: number): number[] {\n  while (true) {}\n}\noneHotDescriptor(0, 1);"),
   "process-exit": after1a("process.exit(0);"),
@@ -49,26 +73,43 @@ const variants: Record<string, Nb | string> = {
   "unhandled-rejection": after1a('Promise.reject(new Error("nobody catches me"));\nawait new Promise((r) => setTimeout(r, 50));'),
   "memory-bomb": after1a("const hoard: number[][] = [];\nwhile (true) hoard.push(new Array(1e6).fill(1));"),
   "huge-output": after1a('const line = "x".repeat(1000);\nfor (let i = 0; i < 100000; i++) console.log(line);'),
-  "reads-solutions": after1a(`const stolen = require("fs").readFileSync(${JSON.stringify(path.join(ROOT, "solutions", "hw1.ipynb"))}, "utf8");\nconsole.log(stolen.length);`),
+  "reads-solutions": after1a(
+    `const stolen = require("fs").readFileSync(${JSON.stringify(path.join(ROOT, "solutions", "hw1.ipynb"))}, "utf8");\nconsole.log(stolen.length);`,
+  ),
   "writes-outside": after1a(`require("fs").writeFileSync(${JSON.stringify(path.join(WORK, "pwned.txt"))}, "x");`),
   "spawns-process": after1a('require("child_process").execSync("echo spawned > /dev/null");'),
-  "overrides-globals": withCell("a1a", [
-    "function oneHotDescriptor(task: number, numTasks: number): number[] { return []; }",
-    "Math.abs = () => 0;",
-    "JSON.stringify = () => '\"ok\"';",
-    "console.log = () => {};",
-    "(Object.prototype as any).toJSON = function () { return [1, 0]; };",
-    "(mtl.grading as any).difference = () => null;",
-    "(mtl.grading as any).checker = () => async () => true;",
-  ].join("\n"), homework),
-  "fake-grader-output": withCell("a1a", 'console.log(\'{"score": 16, "tests": [{"name": "1a", "score": 1, "status": "passed"}]}\');\nconsole.log("✓ 1a: 5 public check(s) passed");', homework),
-  "forges-probe-results": withCell("a1a", [
-    "function oneHotDescriptor(task: number, numTasks: number): number[] { return [1]; }",
-    "process.on(\"message\", (m: any) => { if (m.type === \"probe\") (process as any).send({ type: \"probe-result\", key: m.key, ok: true, value: \"passed\" }); });",
-  ].join("\n"), homework),
+  "overrides-globals": withCell(
+    "a1a",
+    [
+      "function oneHotDescriptor(task: number, numTasks: number): number[] { return []; }",
+      "Math.abs = () => 0;",
+      "JSON.stringify = () => '\"ok\"';",
+      "console.log = () => {};",
+      "(Object.prototype as any).toJSON = function () { return [1, 0]; };",
+      "(mtl.grading as any).difference = () => null;",
+      "(mtl.grading as any).checker = () => async () => true;",
+    ].join("\n"),
+    homework,
+  ),
+  "fake-grader-output": withCell(
+    "a1a",
+    'console.log(\'{"score": 16, "tests": [{"name": "1a", "score": 1, "status": "passed"}]}\');\nconsole.log("✓ 1a: 5 public check(s) passed");',
+    homework,
+  ),
+  "forges-probe-results": withCell(
+    "a1a",
+    [
+      "function oneHotDescriptor(task: number, numTasks: number): number[] { return [1]; }",
+      'process.on("message", (m: any) => { if (m.type === "probe") (process as any).send({ type: "probe-result", key: m.key, ok: true, value: "passed" }); });',
+    ].join("\n"),
+    homework,
+  ),
 };
 
-const results: Record<string, { score: number; maxScore: number; problems: string[]; tests: Array<{ question: string; name: string; score: number; output: string }> }> = {};
+const results: Record<
+  string,
+  { score: number; maxScore: number; problems: string[]; tests: Array<{ question: string; name: string; score: number; output: string }> }
+> = {};
 let gradebook = "";
 
 before(() => {
@@ -76,7 +117,25 @@ before(() => {
   for (const [name, nb] of Object.entries(variants)) fs.writeFileSync(path.join(SUBS, `${name}.ipynb`), typeof nb === "string" ? nb : JSON.stringify(nb));
   // A cell limit well above the setup cell's start-up on a loaded machine (loading TensorFlow.js
   // took over 8 s with other work running), so that only the hanging cell meets it.
-  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", SUBS, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "20", "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, "grader", "bin", "mtl-grader.js"),
+      "grade",
+      SUBS,
+      "--out",
+      OUT,
+      "--jobs",
+      "2",
+      "--cell-seconds",
+      "30",
+      "--probe-seconds",
+      "20",
+      "--solution",
+      path.join(ROOT, "solutions", "hw1.ipynb"),
+    ],
+    { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 },
+  );
   assert.equal(r.status, 0, `grading failed:\n${r.stdout}\n${r.stderr}`);
   for (const name of Object.keys(variants)) results[name] = JSON.parse(fs.readFileSync(path.join(OUT, name, "grade.json"), "utf8"));
   gradebook = fs.readFileSync(path.join(OUT, "gradebook.csv"), "utf8");
@@ -174,16 +233,36 @@ test("results.json follows Gradescope's schema with scores within bounds; the gr
   assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   const bars = [...svg.matchAll(/<title>[^<]*: (\d+)<\/title>/g)].map((m) => Number(m[1]));
   assert.equal(bars.length, 10);
-  assert.equal(bars.reduce((a, b) => a + b, 0), Object.keys(variants).length);
+  assert.equal(
+    bars.reduce((a, b) => a + b, 0),
+    Object.keys(variants).length,
+  );
   assert.equal(bars[9], Object.values(results).filter((r) => r.score >= 0.9 * MAX).length);
 });
 
 test("a re-run resumes: graded submissions are skipped, and manual scores merge into the gradebook", () => {
   const manual = path.join(WORK, "manual.csv");
   fs.writeFileSync(manual, "submission,question,score\nsolution.ipynb,4a,2\nsolution.ipynb,4b,1.5\n");
-  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", SUBS, "--out", OUT, "--manual", manual, "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, "grader", "bin", "mtl-grader.js"),
+      "grade",
+      SUBS,
+      "--out",
+      OUT,
+      "--manual",
+      manual,
+      "--solution",
+      path.join(ROOT, "solutions", "hw1.ipynb"),
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.equal((r.stdout.match(/^skip /gm) ?? []).length, Object.keys(variants).length);
-  const row = fs.readFileSync(path.join(OUT, "gradebook.csv"), "utf8").split("\n").find((l) => l.startsWith('"solution.ipynb"'))!;
+  const row = fs
+    .readFileSync(path.join(OUT, "gradebook.csv"), "utf8")
+    .split("\n")
+    .find((l) => l.startsWith('"solution.ipynb"'))!;
   assert.match(row, /,2,1\.5,16,19\.5,/);
 });

@@ -23,10 +23,14 @@ const SOURCE = path.join(AG, "source");
 let names: string[] = [];
 
 before(() => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "gradescope", "hw1", "--out", ZIP], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "gradescope", "hw1", "--out", ZIP], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   assert.equal(r.status, 0, r.stderr);
   // Python's zipfile unpacks it, as Gradescope's own tooling would; modes are restored by hand, as unzip does.
-  const py = "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n  p=z.extract(i,sys.argv[2]); m=i.external_attr>>16\n  if m: os.chmod(p,m)\n  print(i.filename)";
+  const py =
+    "import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n  p=z.extract(i,sys.argv[2]); m=i.external_attr>>16\n  if m: os.chmod(p,m)\n  print(i.filename)";
   names = execFileSync("python3", ["-c", py, ZIP, SOURCE], { encoding: "utf8" }).trim().split("\n");
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(SOURCE, "node_modules"));
 });
@@ -41,7 +45,12 @@ function runUpload(files: Record<string, string>): { status: number | null; resu
   }
   fs.mkdirSync(path.join(AG, "results"), { recursive: true });
   fs.writeFileSync(path.join(AG, "submission_metadata.json"), JSON.stringify({ id: 1, assignment: { title: "hw1" } }));
-  const r = spawnSync(path.join(SOURCE, "run_autograder"), [], { cwd: "/", encoding: "utf8", env: { ...process.env, GRADESCOPE_ROOT: AG }, timeout: 10 * 60 * 1000 });
+  const r = spawnSync(path.join(SOURCE, "run_autograder"), [], {
+    cwd: "/",
+    encoding: "utf8",
+    env: { ...process.env, GRADESCOPE_ROOT: AG },
+    timeout: 10 * 60 * 1000,
+  });
   const file = path.join(AG, "results", "results.json");
   assert.ok(fs.existsSync(file), `run_autograder wrote no results.json:\n${r.stdout}\n${r.stderr}`);
   return { status: r.status, results: JSON.parse(fs.readFileSync(file, "utf8")), stdout: r.stdout + r.stderr };
@@ -67,9 +76,18 @@ function assertSchema(r: any): void {
 test("the autograder zip has Gradescope's entry points at its root and no student-facing files", () => {
   assert.ok(names.includes("setup.sh") && names.includes("run_autograder"));
   for (const f of ["run_autograder", "setup.sh"]) assert.ok(fs.statSync(path.join(SOURCE, f)).mode & 0o100, `${f} is executable`);
-  assert.ok(names.includes("solutions/hw1.ipynb") && names.includes("package-lock.json") && names.includes("grader/bin/mtl-grader.js") && names.includes("homework/hw1.checks.json") && names.includes("solutions/hw1.inputs.ts"));
+  assert.ok(
+    names.includes("solutions/hw1.ipynb") &&
+      names.includes("package-lock.json") &&
+      names.includes("grader/bin/mtl-grader.js") &&
+      names.includes("homework/hw1.checks.json") &&
+      names.includes("solutions/hw1.inputs.ts"),
+  );
   // The public checks file is the only homework file: check cells read it, as they do for students.
-  assert.ok(!names.some((n) => /^(homework|notebooks|test|bench|\.ci)\//.test(n) && n !== "homework/hw1.checks.json"), "no homework notebooks, lecture notebooks, tests or CI");
+  assert.ok(
+    !names.some((n) => /^(homework|notebooks|test|bench|\.ci)\//.test(n) && n !== "homework/hw1.checks.json"),
+    "no homework notebooks, lecture notebooks, tests or CI",
+  );
   execFileSync("bash", ["-n", path.join(SOURCE, "setup.sh")]);
   const setup = fs.readFileSync(path.join(SOURCE, "setup.sh"), "utf8");
   assert.match(setup, /setup_20\.x/);

@@ -10,7 +10,10 @@ import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const names = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => /^hw\d+\.ipynb$/.test(f)).map((f) => f.replace(/\.ipynb$/, ""));
+const names = fs
+  .readdirSync(path.join(ROOT, "solutions"))
+  .filter((f) => /^hw\d+\.ipynb$/.test(f))
+  .map((f) => f.replace(/\.ipynb$/, ""));
 
 for (const name of names) {
   test(`${name}: the solution grades full marks and the untouched homework grades 0`, () => {
@@ -22,12 +25,24 @@ for (const name of names) {
     for (const c of solutionNb.cells) if (c.metadata?.mtl?.role === "written") c.source = `Answer to ${c.metadata.mtl.question}: a written answer.`;
     fs.writeFileSync(path.join(subs, "solution.ipynb"), JSON.stringify(solutionNb));
     fs.copyFileSync(path.join(ROOT, "homework", `${name}.ipynb`), path.join(subs, "untouched.ipynb"));
-    const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", subs, "--out", path.join(work, "out"), "--jobs", "2"], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", subs, "--out", path.join(work, "out"), "--jobs", "2"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 15 * 60 * 1000,
+    });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const grade = (sub: string) => JSON.parse(fs.readFileSync(path.join(work, "out", sub, "grade.json"), "utf8"));
     const solution = grade("solution");
     assert.equal(solution.homework, name);
-    assert.equal(solution.score, solution.maxScore, JSON.stringify(solution.tests.filter((t: { score: number; max_score: number }) => t.score < t.max_score), null, 1));
+    assert.equal(
+      solution.score,
+      solution.maxScore,
+      JSON.stringify(
+        solution.tests.filter((t: { score: number; max_score: number }) => t.score < t.max_score),
+        null,
+        1,
+      ),
+    );
     assert.deepEqual(solution.problems, []);
     const untouched = grade("untouched");
     assert.equal(untouched.score, 0);

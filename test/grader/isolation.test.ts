@@ -30,7 +30,12 @@ async function runCells(cells: string[], env: Record<string, string> = {}): Prom
       const notes = sandboxIsolation().notes;
       process.stdout.write(JSON.stringify({ outputs, notes }));
     })();`;
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 120000,
+  });
   return JSON.parse(stdout);
 }
 
@@ -98,8 +103,15 @@ function graderAs(user: string | null, attackCell: string, env: Record<string, s
       s.close();
       console.log("grader survived");
     })();`;
-  const command = user ? ["runuser", "-u", user, "--", "env", ...Object.entries({ HOME: "/tmp", ...env }).map(([k, v]) => `${k}=${v}`), process.execPath] : [process.execPath];
-  const r = spawnSync(command[0], [...command.slice(1), "--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 180000 });
+  const command = user
+    ? ["runuser", "-u", user, "--", "env", ...Object.entries({ HOME: "/tmp", ...env }).map(([k, v]) => `${k}=${v}`), process.execPath]
+    : [process.execPath];
+  const r = spawnSync(command[0], [...command.slice(1), "--import", "tsx", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 180000,
+  });
   return { status: r.status, signal: r.signal, stdout: r.stdout };
 }
 
@@ -110,7 +122,10 @@ test("run as a normal user, process.kill(process.ppid) in an answer does not kil
   const user = process.getuid?.() === 0 ? "nobody" : null;
   const open = graderAs(user, PPID_KILLER, { MTL_GRADER_ISOLATION: "0" });
   // Killed by SIGKILL: directly, or through runuser, which exits with 128 + 9.
-  assert.ok(open.signal === "SIGKILL" || open.status === 137, `without isolation the answer kills the grader (so the test can fail): ${open.status} ${open.signal} ${open.stdout}`);
+  assert.ok(
+    open.signal === "SIGKILL" || open.status === 137,
+    `without isolation the answer kills the grader (so the test can fail): ${open.status} ${open.signal} ${open.stdout}`,
+  );
   for (const mode of ["", "no-namespaces"]) {
     const r = graderAs(user, PPID_KILLER, { MTL_GRADER_ISOLATION: mode });
     if (/signals: NOT isolated/.test(r.stdout) && !/lifetime: children die/.test(r.stdout)) {
@@ -142,13 +157,17 @@ test("a grader killed mid-run takes its grading children with it, and the next s
     grader.on("exit", () => reject(new Error(`the grader exited early: ${text}`)));
   });
   const { base, notes } = JSON.parse(line) as { base: string; notes: string[] };
-  const holders = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p) && Number(p) !== grader.pid).filter((p) => {
-    try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(base);
-    } catch {
-      return false;
-    }
-  });
+  const holders = () =>
+    fs
+      .readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p) && Number(p) !== grader.pid)
+      .filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(base);
+        } catch {
+          return false;
+        }
+      });
   assert.ok(holders().length > 0, "the grading child carries its scratch path");
   grader.kill("SIGKILL");
   await new Promise((r) => grader.once("exit", r));
@@ -158,7 +177,16 @@ test("a grader killed mid-run takes its grading children with it, and the next s
     assert.deepEqual(holders(), [], "grading children outlived their grader");
   } else t.diagnostic("no parent-death signals here: the sweep at the next start ends the children");
   assert.ok(fs.existsSync(base), "a killed grader cannot remove its own folder");
-  const next = spawnSync(process.execPath, ["--import", "tsx", "-e", `const g = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))}); console.log(JSON.stringify(g.sweepStale()));`], { cwd: ROOT, encoding: "utf8" });
+  const next = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "-e",
+      `const g = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))}); console.log(JSON.stringify(g.sweepStale()));`,
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   assert.equal(next.status, 0, next.stderr);
   assert.equal(fs.existsSync(base), false, `the next start did not sweep ${base}: ${next.stdout}`);
   assert.deepEqual(holders(), []);
@@ -178,13 +206,17 @@ test("a grader that exits with a session still open ends its child and removes i
   const base = r.stdout.trim();
   assert.match(base, /mtl-grade-/);
   assert.equal(fs.existsSync(base), false, `${base} is left behind`);
-  const holders = () => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(base);
-    } catch {
-      return false;
-    }
-  });
+  const holders = () =>
+    fs
+      .readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(base);
+        } catch {
+          return false;
+        }
+      });
   // SIGKILL was sent before the grader exited; the wait only lets the kernel finish the exits.
   for (let i = 0; i < 100 && holders().length; i++) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(holders(), [], "the grading child outlived its grader");
@@ -216,10 +248,19 @@ test("a grading process that cannot start is reported as the grader's problem, n
 test("the message channel stops at the first malformed frame and reports it once; whole frames pass in any chunking", () => {
   const got: unknown[] = [];
   const errors: string[] = [];
-  const reader = new FrameReader((m) => got.push(m), (why) => errors.push(why));
-  const frames = Buffer.concat([encodeFrame({ type: "cell-done", index: 1, output: "x".repeat(1000) }), encodeFrame({ type: "probe-result", key: "k", ok: true, value: [NaN, -0, 1e300] })]);
+  const reader = new FrameReader(
+    (m) => got.push(m),
+    (why) => errors.push(why),
+  );
+  const frames = Buffer.concat([
+    encodeFrame({ type: "cell-done", index: 1, output: "x".repeat(1000) }),
+    encodeFrame({ type: "probe-result", key: "k", ok: true, value: [NaN, -0, 1e300] }),
+  ]);
   for (let i = 0; i < frames.length; i += 7) reader.push(frames.subarray(i, i + 7));
-  assert.deepEqual(got, [{ type: "cell-done", index: 1, output: "x".repeat(1000) }, { type: "probe-result", key: "k", ok: true, value: [NaN, -0, 1e300] }]);
+  assert.deepEqual(got, [
+    { type: "cell-done", index: 1, output: "x".repeat(1000) },
+    { type: "probe-result", key: "k", ok: true, value: [NaN, -0, 1e300] },
+  ]);
   const garbage = Buffer.alloc(64, 0xff);
   garbage.writeUInt32BE(60, 0);
   reader.push(garbage);
@@ -227,9 +268,17 @@ test("the message channel stops at the first malformed frame and reports it once
   assert.equal(errors.length, 1);
   assert.match(errors[0], /do not decode/);
   assert.equal(got.length, 2, "nothing is read after the garbage");
-  for (const bad of [Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from([0, 0, 0, 0]), encodeFrame({ no: "type" } as never), Buffer.concat([Buffer.from([0, 0, 0, 2]), Buffer.from([0xff, 0x0f])])]) {
+  for (const bad of [
+    Buffer.from([0xff, 0xff, 0xff, 0xff]),
+    Buffer.from([0, 0, 0, 0]),
+    encodeFrame({ no: "type" } as never),
+    Buffer.concat([Buffer.from([0, 0, 0, 2]), Buffer.from([0xff, 0x0f])]),
+  ]) {
     const e: string[] = [];
-    new FrameReader(() => assert.fail("a malformed frame was delivered"), (why) => e.push(why)).push(bad);
+    new FrameReader(
+      () => assert.fail("a malformed frame was delivered"),
+      (why) => e.push(why),
+    ).push(bad);
     assert.equal(e.length, 1, bad.toString("hex"));
   }
 });

@@ -15,14 +15,33 @@ import { dirtyWarning, exportCommitted } from "../../grader/src/tracked-files";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const tmp = (what: string) => fs.mkdtempSync(path.join(os.tmpdir(), `mtl-release-${what}-`));
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" } });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" },
+  });
 
 /** A small course in a git repository of its own: a solution, its homework, and one more file. */
 function miniCourse(homeworkText: string): string {
   const dir = tmp("course");
   for (const d of ["solutions", "homework", "notebooks"]) fs.mkdirSync(path.join(dir, d));
-  const cell = (id: string, role: string, source: string) => ({ id, cell_type: "code", metadata: { mtl: { id, role } }, source, outputs: [], execution_count: null });
-  const solution = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell("a1", "answer", "function f(n: number) {\n  // BEGIN SOLUTION\n  return Array.from({ length: n }, (_, i) => i * i + 1);\n  // END SOLUTION\n}")] };
+  const cell = (id: string, role: string, source: string) => ({
+    id,
+    cell_type: "code",
+    metadata: { mtl: { id, role } },
+    source,
+    outputs: [],
+    execution_count: null,
+  });
+  const solution = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      cell("a1", "answer", "function f(n: number) {\n  // BEGIN SOLUTION\n  return Array.from({ length: n }, (_, i) => i * i + 1);\n  // END SOLUTION\n}"),
+    ],
+  };
   fs.writeFileSync(path.join(dir, "solutions", "hw1.ipynb"), JSON.stringify(solution));
   fs.writeFileSync(path.join(dir, "solutions", "hw1.inputs.ts"), "export const INPUTS = {};\n");
   fs.writeFileSync(path.join(dir, "homework", "hw1.ipynb"), homeworkText);
@@ -48,7 +67,12 @@ test("the bundle holds what was committed: uncommitted edits never ship, and are
   // The student README and only the scripts it names.
   assert.equal(fs.readFileSync(path.join(out, "README.md"), "utf8"), STUDENT_README);
   assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(out, "package.json"), "utf8")).scripts), ["start", "validate"]);
-  assert.deepEqual(exportCommitted(course, [/^notebooks\//], tmp("x")).sort(), ["homework/hw1.ipynb", "package.json", "solutions/hw1.inputs.ts", "solutions/hw1.ipynb"]);
+  assert.deepEqual(exportCommitted(course, [/^notebooks\//], tmp("x")).sort(), [
+    "homework/hw1.ipynb",
+    "package.json",
+    "solutions/hw1.inputs.ts",
+    "solutions/hw1.ipynb",
+  ]);
 });
 
 test("--out must be absent, empty or an earlier bundle: another folder is refused and kept", () => {
@@ -75,9 +99,17 @@ test("the course's own bundle: the course and the homework, no solutions, tests 
   const out = tmp("course-bundle");
   const files = buildRelease(ROOT, out);
   assert.ok(files.includes("homework/hw1.ipynb") && files.includes("homework/hw1.checks.json"));
-  assert.ok(files.includes("notebooks/00-setup.ipynb") && files.includes("lib/index.ts") && files.includes("package-lock.json") && files.includes("grader/bin/mtl-grader.js"));
+  assert.ok(
+    files.includes("notebooks/00-setup.ipynb") &&
+      files.includes("lib/index.ts") &&
+      files.includes("package-lock.json") &&
+      files.includes("grader/bin/mtl-grader.js"),
+  );
   assert.ok(files.some((f) => f.startsWith("data/recsys/")));
-  assert.ok(!files.some((f) => f.startsWith("solutions/") || f.startsWith("test/") || f === "scripts/test.ts"), files.filter((f) => /^(solutions|test)\//.test(f)).join(", "));
+  assert.ok(
+    !files.some((f) => f.startsWith("solutions/") || f.startsWith("test/") || f === "scripts/test.ts"),
+    files.filter((f) => /^(solutions|test)\//.test(f)).join(", "),
+  );
   const hw = fs.readFileSync(path.join(out, "homework", "hw1.ipynb"), "utf8");
   assert.doesNotMatch(hw, /BEGIN SOLUTION/);
   assert.match(hw, /not implemented: question/);
@@ -86,7 +118,8 @@ test("the course's own bundle: the course and the homework, no solutions, tests 
 test("in a clean folder, the student README's commands work: install (offline), start (kernel registration), validate", () => {
   const out = tmp("clean");
   buildRelease(ROOT, out);
-  for (const command of STUDENT_README.match(/^npm [^#\n]*/gm) ?? []) assert.match(command.trim(), /^npm (install|start|run validate -- homework\/hw1\.ipynb)$/, command);
+  for (const command of STUDENT_README.match(/^npm [^#\n]*/gm) ?? [])
+    assert.match(command.trim(), /^npm (install|start|run validate -- homework\/hw1\.ipynb)$/, command);
   const env = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", JUPYTER_DATA_DIR: tmp("jupyter"), INIT_CWD: out };
   delete (env as Record<string, string | undefined>).npm_config_prefix;
   // The lockfile's packages from npm's cache: no network. (A student's `npm install` fetches them.)
@@ -96,7 +129,10 @@ test("in a clean folder, the student README's commands work: install (offline), 
   const start = spawnSync("npm", ["start", "--", "--register-only"], { cwd: out, encoding: "utf8", env, timeout: 5 * 60 * 1000 });
   assert.equal(start.status, 0, start.stdout + start.stderr);
   const kernel = JSON.parse(fs.readFileSync(path.join(env.JUPYTER_DATA_DIR, "kernels", "tslab", "kernel.json"), "utf8"));
-  assert.ok(kernel.argv.some((a: string) => a.startsWith(out)), "the kernel is the bundle's own tslab");
+  assert.ok(
+    kernel.argv.some((a: string) => a.startsWith(out)),
+    "the kernel is the bundle's own tslab",
+  );
   const validate = spawnSync("npm", ["run", "validate", "--", "homework/hw1.ipynb"], { cwd: out, encoding: "utf8", env, timeout: 10 * 60 * 1000 });
   // The untouched homework: validate runs it and fails, one line per problem.
   assert.equal(validate.status, 1, validate.stdout + validate.stderr);

@@ -31,13 +31,17 @@ const results = (base: string) => JSON.parse(fs.readFileSync(path.join(base, "re
 /** Every descendant of `pid` (children first found by their parent id). */
 function descendants(pid: number): number[] {
   const out = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" });
-  const pairs = out.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
+  const pairs = out
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const found: number[] = [];
   const walk = (p: number) => {
-    for (const [c, pp] of pairs) if (pp === p) {
-      found.push(c);
-      walk(c);
-    }
+    for (const [c, pp] of pairs)
+      if (pp === p) {
+        found.push(c);
+        walk(c);
+      }
   };
   walk(pid);
   return found;

@@ -21,7 +21,18 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-robust-batch-"));
 
 /** A stand-in for a graded run: records which solution it was given, scores nothing. */
 function fakeResult(file: string, o: GradeOptions): GradeResult {
-  return { submission: path.basename(file), homework: path.basename(o.solution, ".ipynb"), score: 1, maxScore: 16, tests: [], problems: [`graded against ${o.solution}`], written: { "4a": "my answer" }, unanswered: [], unedited: [], seconds: 0 };
+  return {
+    submission: path.basename(file),
+    homework: path.basename(o.solution, ".ipynb"),
+    score: 1,
+    maxScore: 16,
+    tests: [],
+    problems: [`graded against ${o.solution}`],
+    written: { "4a": "my answer" },
+    unanswered: [],
+    unedited: [],
+    seconds: 0,
+  };
 }
 
 test("one bad submission never aborts the batch: each fault becomes that submission's result, and the class files are written", async () => {
@@ -36,7 +47,12 @@ test("one bad submission never aborts the batch: each fault becomes that submiss
   // Claims a homework that does not exist, and its file name names none: matched by its content.
   write("claims-unknown.ipynb", { ...hw1, metadata: { ...hw1.metadata, mtl: { homework: { name: "hw99", questions: [] } } } });
   // Claims nothing and matches nothing: reported, not guessed.
-  write("unrelated.ipynb", { nbformat: 4, nbformat_minor: 5, metadata: { mtl: { homework: { name: "hw99" } } }, cells: [{ cell_type: "code", source: "1 + 1", metadata: {} }] });
+  write("unrelated.ipynb", {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { mtl: { homework: { name: "hw99" } } },
+    cells: [{ cell_type: "code", source: "1 + 1", metadata: {} }],
+  });
   // An honest notebook saved under another name, without the kit's notebook metadata.
   write("my_notebook.ipynb", { ...hw2, metadata: { kernelspec: hw2.metadata.kernelspec } });
   write("boom.ipynb", hw1);
@@ -47,7 +63,10 @@ test("one bad submission never aborts the batch: each fault becomes that submiss
   fs.writeFileSync(path.join(out, "boom", "grade.json"), JSON.stringify({ submission: "boom.ipynb", score: 16, maxScore: 16, tests: [], problems: [] }));
 
   const references: string[] = [];
-  const batch: BatchFile[] = fs.readdirSync(subs).sort().map((f) => ({ file: path.join(subs, f), source: f }));
+  const batch: BatchFile[] = fs
+    .readdirSync(subs)
+    .sort()
+    .map((f) => ({ file: path.join(subs, f), source: f }));
   const results = await gradeAll(batch, out, {
     jobs: 2,
     force: false,
@@ -73,7 +92,10 @@ test("one bad submission never aborts the batch: each fault becomes that submiss
 
   assert.equal(results.length, batch.length);
   assert.match(problems("null-cell.ipynb"), /cell 2 is null, not a cell/);
-  assert.match(problems("claims-unknown.ipynb"), new RegExp(`graded against ${path.join(ROOT, "solutions", "hw1.ipynb").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  assert.match(
+    problems("claims-unknown.ipynb"),
+    new RegExp(`graded against ${path.join(ROOT, "solutions", "hw1.ipynb").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+  );
   assert.match(problems("unrelated.ipynb"), /Cannot tell which homework this notebook is: its metadata names "hw99"/);
   assert.match(problems("my_notebook.ipynb"), /reference solution of hw2 could not be run, a fault of the grading setup/);
   assert.match(problems("boom.ipynb"), /The grader failed on this submission \(not a fault of the submission.*Cannot read properties of null/);
@@ -85,7 +107,8 @@ test("one bad submission never aborts the batch: each fault becomes that submiss
   for (const r of references) assert.ok([...known.values()].includes(r), r);
 
   // Every submission has its files, inside --out; nothing was written next to --out.
-  for (const r of results) assert.ok(fs.existsSync(path.join(out, r.submission === "...ipynb" ? "_.." : r.submission.replace(/\.ipynb$/, ""), "results.json")), r.submission);
+  for (const r of results)
+    assert.ok(fs.existsSync(path.join(out, r.submission === "...ipynb" ? "_.." : r.submission.replace(/\.ipynb$/, ""), "results.json")), r.submission);
   assert.deepEqual(fs.readdirSync(dir).sort(), ["out", "subs"]);
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, "boom", "grade.json"), "utf8")).score, 0, "the half-written boom was regraded, not skipped");
   const gradebook = fs.readFileSync(path.join(out, "gradebook.csv"), "utf8").trim().split("\n");
@@ -116,7 +139,10 @@ test("a notebook with null, numeric or malformed cells is refused with the cell'
   assert.throws(() => parseNotebook(JSON.stringify({ ...base, cells: [null] }), "x.ipynb"), /x\.ipynb: cell 1 is null, not a cell/);
   assert.throws(() => parseNotebook(JSON.stringify({ ...base, cells: [{ cell_type: "code", source: "1", metadata: {} }, 7] })), /cell 2 is a number/);
   assert.throws(() => parseNotebook(JSON.stringify({ ...base, cells: [{ cell_type: "code", source: [1], metadata: {} }] })), /source that is not text/);
-  assert.throws(() => parseNotebook(JSON.stringify({ ...base, cells: [{ cell_type: "code", source: "", metadata: { mtl: { id: 5 } } }] })), /without a text id/);
+  assert.throws(
+    () => parseNotebook(JSON.stringify({ ...base, cells: [{ cell_type: "code", source: "", metadata: { mtl: { id: 5 } } }] })),
+    /without a text id/,
+  );
   assert.throws(() => parseNotebook(JSON.stringify({ ...base, metadata: null, cells: [] })), /metadata that is not an object/);
 });
 
@@ -133,7 +159,18 @@ test("submissions are read without following links: a link or a folder is refuse
 
 test("grade.json, the resume marker, is written last: a stop before it leaves a submission that is regraded", () => {
   const dir = tmp();
-  const r: GradeResult = { submission: "a.ipynb", homework: "hw1", score: 3, maxScore: 16, tests: [], problems: [], written: {}, unanswered: [], unedited: [], seconds: 1 };
+  const r: GradeResult = {
+    submission: "a.ipynb",
+    homework: "hw1",
+    score: 3,
+    maxScore: 16,
+    tests: [],
+    problems: [],
+    written: {},
+    unanswered: [],
+    unedited: [],
+    seconds: 1,
+  };
   // results.json cannot be written (a folder stands in its place): the stop happens there.
   fs.mkdirSync(path.join(dir, "results.json"));
   assert.throws(() => writeResult(dir, r));

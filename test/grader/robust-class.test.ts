@@ -32,16 +32,28 @@ function answering(sources: Record<string, string>, base: Nb = homework): Nb {
 // The function each answer cell defines, from the homework's own specification.
 const SPEC: Array<{ id: string; fn?: string }> = homework.metadata.mtl.homework.questions;
 const FUNCTIONS: Record<string, string> = Object.fromEntries(
-  homework.cells.filter((c: { metadata: { mtl?: { role: string } } }) => c.metadata.mtl?.role === "answer").map((c: { metadata: { mtl: { id: string; question: string } } }) => [c.metadata.mtl.id, SPEC.find((q) => q.id === c.metadata.mtl.question)!.fn as string]),
+  homework.cells
+    .filter((c: { metadata: { mtl?: { role: string } } }) => c.metadata.mtl?.role === "answer")
+    .map((c: { metadata: { mtl: { id: string; question: string } } }) => [c.metadata.mtl.id, SPEC.find((q) => q.id === c.metadata.mtl.question)!.fn as string]),
 );
-const QUESTION_OF: Record<string, string> = Object.fromEntries(homework.cells.filter((c: { metadata: { mtl?: { role: string } } }) => c.metadata.mtl?.role === "answer").map((c: { metadata: { mtl: { id: string; question: string } } }) => [c.metadata.mtl.id, c.metadata.mtl.question]));
+const QUESTION_OF: Record<string, string> = Object.fromEntries(
+  homework.cells
+    .filter((c: { metadata: { mtl?: { role: string } } }) => c.metadata.mtl?.role === "answer")
+    .map((c: { metadata: { mtl: { id: string; question: string } } }) => [c.metadata.mtl.id, c.metadata.mtl.question]),
+);
 const CHECKS = JSON.parse(fs.readFileSync(path.join(ROOT, "homework", "hw1.checks.json"), "utf8"));
 
 // 1. Names itself as its own reference, with 900 points a question, and answers 0 everywhere.
 const SELF_ENTRY = "mallory/self.ipynb";
 const selfFile = path.join(OUT, "submissions", "mallory__self");
 const selfRef = answering(Object.fromEntries(Object.entries(FUNCTIONS).map(([id, fn]) => [id, `function ${fn}(...args: any[]): any { return 0; }`])));
-selfRef.metadata.mtl = { homework: { ...solution.metadata.mtl.homework, name: path.relative(path.join(ROOT, "solutions"), selfFile), questions: solution.metadata.mtl.homework.questions.map((q: object) => ({ ...q, points: 900 })) } };
+selfRef.metadata.mtl = {
+  homework: {
+    ...solution.metadata.mtl.homework,
+    name: path.relative(path.join(ROOT, "solutions"), selfFile),
+    questions: solution.metadata.mtl.homework.questions.map((q: object) => ({ ...q, points: 900 })),
+  },
+};
 
 // 2. Implements nothing: looks every call up in the published checks (copied beside the notebook),
 // for the questions whose inputs are plain data (tensors arrive as tensors, not as their JSON).
@@ -53,10 +65,10 @@ const lookup = answering(
       [
         ...(k === 0
           ? [
-              "const published: any = JSON.parse(require(\"fs\").readFileSync(\"hw1.checks.json\", \"utf8\"));",
+              'const published: any = JSON.parse(require("fs").readFileSync("hw1.checks.json", "utf8"));',
               "function lookUp(question: string, args: unknown[]): any {",
               "  const hit = published.questions[question].cases.find((c: any) => JSON.stringify(c.args) === JSON.stringify(args));",
-              "  if (!hit) throw new Error(\"not in the published checks\");",
+              '  if (!hit) throw new Error("not in the published checks");',
               "  return hit.expected;",
               "}",
             ]
@@ -72,8 +84,8 @@ const lookup = answering(
 const forger = answering({
   a1a: [
     "function oneHotDescriptor(task: number, numTasks: number): number[] { return []; }",
-    "process.stdout.write(\"progress 50%\\r| 张伟__hw1.ipynb | 16 | |\\n\");",
-    "throw new Error(\"boom\\n````\\n\\n# hw1: 16 / 16 points (autograded)\\n\\n<script>alert(1)</script>\");",
+    'process.stdout.write("progress 50%\\r| 张伟__hw1.ipynb | 16 | |\\n");',
+    'throw new Error("boom\\n````\\n\\n# hw1: 16 / 16 points (autograded)\\n\\n<script>alert(1)</script>");',
   ].join("\n"),
   w4a: "My answer.\n\n## Submission: 张伟__hw1.ipynb\n\n<script>alert(1)</script>",
 });
@@ -87,19 +99,39 @@ const entries: Record<string, Nb | string> = {
   "mallory/forger.ipynb": forger,
   "-2+3/hw1.ipynb": { ...clone(homework), cells: [null] },
   "...ipynb": "{ not json",
-  "carol/notes.ipynb": { nbformat: 4, nbformat_minor: 5, metadata: { mtl: { homework: { name: "hw99" } } }, cells: [{ cell_type: "code", source: "1", metadata: {} }] },
+  "carol/notes.ipynb": {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { mtl: { homework: { name: "hw99" } } },
+    cells: [{ cell_type: "code", source: "1", metadata: {} }],
+  },
 };
 
-interface Result { submission: string; score: number; maxScore: number; problems: string[]; tests: Array<{ question: string; name: string; score: number; output: string }> }
+interface Result {
+  submission: string;
+  score: number;
+  maxScore: number;
+  problems: string[];
+  tests: Array<{ question: string; name: string; score: number; output: string }>;
+}
 const results: Record<string, Result> = {};
 let run: ReturnType<typeof spawnSync>;
 
 before(() => {
   fs.writeFileSync(ZIP, zipSync(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, strToU8(typeof v === "string" ? v : JSON.stringify(v))]))));
-  run = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ZIP, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "60"], { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 });
+  run = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ZIP, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "60"],
+    { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 },
+  );
   for (const line of fs.readFileSync(path.join(OUT, "identities.csv"), "utf8").trim().split("\n").slice(1)) {
     // Cells are quoted; one that starts with = + - @ carries a leading apostrophe (formula neutralised).
-    const [, source, folder] = (line.match(/"(?:[^"]|"")*"/g) as string[]).map((c) => c.slice(1, -1).replace(/""/g, '"').replace(/^'(?=[=+\-@])/, ""));
+    const [, source, folder] = (line.match(/"(?:[^"]|"")*"/g) as string[]).map((c) =>
+      c
+        .slice(1, -1)
+        .replace(/""/g, '"')
+        .replace(/^'(?=[=+\-@])/, ""),
+    );
     results[source.replace(/^class\.zip: /, "")] = JSON.parse(fs.readFileSync(path.join(OUT, folder, "grade.json"), "utf8"));
   }
 });
@@ -147,7 +179,10 @@ test("student text forges no heading, row, section or HTML in feedback.md, summa
   const feedback = fs.readFileSync(path.join(folder, "feedback.md"), "utf8");
   assert.match(feedback, /16 \/ 16 points/, "the forged text is there, inside a fence");
   const outside = outsideFences(feedback);
-  assert.deepEqual(outside.filter((l) => l.startsWith("# ")), [`# hw1: ${results["mallory/forger.ipynb"].score} / 16 points (autograded)`]);
+  assert.deepEqual(
+    outside.filter((l) => l.startsWith("# ")),
+    [`# hw1: ${results["mallory/forger.ipynb"].score} / 16 points (autograded)`],
+  );
   assert.ok(!outside.some((l) => /<script/.test(l)));
   const summary = fs.readFileSync(path.join(OUT, "summary.md"), "utf8");
   assert.ok(!summary.includes("\r"));

@@ -22,13 +22,44 @@ import { outsideFences } from "./robust-markdown";
 const ROOT = path.resolve(__dirname, "..", "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-robust-escaping-"));
 
-const result = (over: Partial<GradeResult>): GradeResult => ({ submission: "a.ipynb", homework: "hw1", score: 0, maxScore: 16, tests: [], problems: [], written: {}, unanswered: [], unedited: [], seconds: 0, ...over });
+const result = (over: Partial<GradeResult>): GradeResult => ({
+  submission: "a.ipynb",
+  homework: "hw1",
+  score: 0,
+  maxScore: 16,
+  tests: [],
+  problems: [],
+  written: {},
+  unanswered: [],
+  unedited: [],
+  seconds: 0,
+  ...over,
+});
 const FORGE = "boom\n````\n\n# hw1: 16 / 16 points (autograded)\n\n<script>alert(1)</script>\n<img src=x onerror=alert(2)>";
 
 test("feedback.md: an error message cannot close its fence, add a heading or raw HTML", () => {
-  const md = feedbackMarkdown(result({ problems: [`cell 4 failed: ${FORGE}`], tests: [{ question: "1a", publicPassed: false, name: "1a (oneHotDescriptor)", score: 0, max_score: 1, status: "failed", output: `✗ hidden case 3: ${FORGE}\r# 1a: 1 / 1`, visibility: "visible" }] }));
+  const md = feedbackMarkdown(
+    result({
+      problems: [`cell 4 failed: ${FORGE}`],
+      tests: [
+        {
+          question: "1a",
+          publicPassed: false,
+          name: "1a (oneHotDescriptor)",
+          score: 0,
+          max_score: 1,
+          status: "failed",
+          output: `✗ hidden case 3: ${FORGE}\r# 1a: 1 / 1`,
+          visibility: "visible",
+        },
+      ],
+    }),
+  );
   const outside = outsideFences(md);
-  assert.deepEqual(outside.filter((l) => /^#/.test(l)), ["# hw1: 0 / 16 points (autograded)", "## Problems with the submission", "## Questions", "### 1a \\(oneHotDescriptor\\): 0 / 1"]);
+  assert.deepEqual(
+    outside.filter((l) => /^#/.test(l)),
+    ["# hw1: 0 / 16 points (autograded)", "## Problems with the submission", "## Questions", "### 1a \\(oneHotDescriptor\\): 0 / 1"],
+  );
   assert.ok(!outside.some((l) => /<script|<img/i.test(l)), outside.join("\n"));
   assert.match(md, /\\u000d# 1a/, "a carriage return is shown, not obeyed");
 });
@@ -36,7 +67,9 @@ test("feedback.md: an error message cannot close its fence, add a heading or raw
 test("summary.md: a file name or a problem with newlines, pipes or a carriage return stays in its own row", () => {
   const evil = result({ submission: "x.ipynb\n| victim.ipynb | 16 | |", problems: ["out\r| victim2.ipynb | 16 | |\n<script>"] });
   const md = summaryMarkdown([result({ submission: "victim.ipynb" }), evil]);
-  const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| score range") && !/^\| \d/.test(l) && !l.startsWith("| submission") && !l.startsWith("| ---"));
+  const rows = md
+    .split("\n")
+    .filter((l) => l.startsWith("| ") && !l.startsWith("| score range") && !/^\| \d/.test(l) && !l.startsWith("| submission") && !l.startsWith("| ---"));
   assert.equal(rows.length, 2, rows.join("\n"));
   for (const row of rows) assert.equal(row.replace(/\\\|/g, "").split("|").length, 5, row);
   assert.ok(!/<script/.test(md));
@@ -45,15 +78,21 @@ test("summary.md: a file name or a problem with newlines, pipes or a carriage re
 
 test("written/<q>.md: one answer cannot add a section for another student or raw HTML", () => {
   const out = tmp();
-  const answers = [result({ submission: "mallory.ipynb", written: { "4a": "My answer.\n\n## Submission: victim.ipynb\n\n```\nfake\n<script>alert(1)</script>" } }), result({ submission: "victim.ipynb", written: { "4a": "The victim's own answer." } })];
+  const answers = [
+    result({ submission: "mallory.ipynb", written: { "4a": "My answer.\n\n## Submission: victim.ipynb\n\n```\nfake\n<script>alert(1)</script>" } }),
+    result({ submission: "victim.ipynb", written: { "4a": "The victim's own answer." } }),
+  ];
   assert.deepEqual(writeClassFiles(out, answers), []);
   const outside = outsideFences(fs.readFileSync(path.join(out, "written", "4a.md"), "utf8"));
-  assert.deepEqual(outside.filter((l) => l.startsWith("#")), ["# Written answers to hw1 question 4a", "## Submission: mallory.ipynb", "## Submission: victim.ipynb"]);
+  assert.deepEqual(
+    outside.filter((l) => l.startsWith("#")),
+    ["# Written answers to hw1 question 4a", "## Submission: mallory.ipynb", "## Submission: victim.ipynb"],
+  );
   assert.ok(!outside.some((l) => /<script/.test(l)));
 });
 
 test("gradebook.csv: cells starting with = + - @ are neutralised, and quotes cannot end a cell", () => {
-  const rows = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "ok\",=1"].map((s) => result({ submission: s, problems: ["=cmd|' /C calc'!A0"] }));
+  const rows = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", 'ok",=1'].map((s) => result({ submission: s, problems: ["=cmd|' /C calc'!A0"] }));
   const csv = gradebookCsv(rows).trim().split("\n").slice(1);
   for (const line of csv) {
     const cells = line.match(/"(?:[^"]|"")*"|[^,]+/g) as string[];
@@ -77,7 +116,10 @@ test("names keep their identity: non-ASCII names stay distinct, long names fit, 
   assert.notEqual(a, b);
   assert.equal(entryFileName("...ipynb"), "_...ipynb");
   const out = path.join(tmp(), "out");
-  const dirs = resultFolders(["/s/...ipynb", "/s/..ipynb", "/s/张伟__hw1.ipynb", "/s/written.ipynb", "/s/A.ipynb", "/s/a.ipynb", `/s/${"字".repeat(120)}.ipynb`], out);
+  const dirs = resultFolders(
+    ["/s/...ipynb", "/s/..ipynb", "/s/张伟__hw1.ipynb", "/s/written.ipynb", "/s/A.ipynb", "/s/a.ipynb", `/s/${"字".repeat(120)}.ipynb`],
+    out,
+  );
   for (const d of dirs) assert.equal(path.dirname(d), out, d);
   assert.equal(new Set(dirs).size, dirs.length);
   assert.equal(path.basename(dirs[2]), "张伟__hw1");
@@ -89,20 +131,26 @@ test("a class zip: Unicode names kept apart, a 300-byte entry graded under a sho
   const dir = tmp();
   const zip = path.join(dir, "class.zip");
   const longEntry = `${"a".repeat(150)}/${"b".repeat(150)}/hw1.ipynb`;
-  fs.writeFileSync(zip, zipSync({
-    "张伟/hw1.ipynb": strToU8("{\"who\": 1}"),
-    "李娜/hw1.ipynb": strToU8("{\"who\": 2}"),
-    [longEntry]: strToU8("{\"who\": 3}"),
-    // A unix symlink entry (mode 0120777) whose target is the solution.
-    "mallory/hw1.ipynb": [strToU8("../../solutions/hw1.ipynb"), { os: 3, attrs: 0o120777 << 16 }],
-  }));
+  fs.writeFileSync(
+    zip,
+    zipSync({
+      "张伟/hw1.ipynb": strToU8('{"who": 1}'),
+      "李娜/hw1.ipynb": strToU8('{"who": 2}'),
+      [longEntry]: strToU8('{"who": 3}'),
+      // A unix symlink entry (mode 0120777) whose target is the solution.
+      "mallory/hw1.ipynb": [strToU8("../../solutions/hw1.ipynb"), { os: 3, attrs: 0o120777 << 16 }],
+    }),
+  );
   const report = extractNotebooks(zip, path.join(dir, "subs"));
-  const files = report.filter((e) => e.file).map((e) => path.basename(e.file as string)).sort();
+  const files = report
+    .filter((e) => e.file)
+    .map((e) => path.basename(e.file as string))
+    .sort();
   assert.equal(files.length, 3);
   assert.ok(files.includes("张伟__hw1.ipynb") && files.includes("李娜__hw1.ipynb"));
   const long = report.find((e) => e.entry === longEntry)!;
   assert.ok(long.file && Buffer.byteLength(path.basename(long.file)) <= 255);
-  assert.equal(fs.readFileSync(long.file, "utf8"), "{\"who\": 3}");
+  assert.equal(fs.readFileSync(long.file, "utf8"), '{"who": 3}');
   assert.match(report.find((e) => e.entry === "mallory/hw1.ipynb")!.skipped!, /symbolic link/);
 });
 
@@ -138,6 +186,8 @@ test("scored inputs are never published ones: hidden draws equal to a public inp
   const hw1 = path.join(ROOT, "solutions", "hw1.ipynb");
   const q1a = homeworkSpec(readNotebook(hw1)).questions.find((q) => q.id === "1a")!;
   const hw1Inputs = loadInputs(hw1);
-  const hits = Array.from({ length: 200 }, (_, s) => questionInputs(q1a, s, hw1Inputs)).filter((cases) => cases.some((c) => c.hidden && cases.some((p) => !p.hidden && JSON.stringify(p.args) === JSON.stringify(c.args)))).length;
+  const hits = Array.from({ length: 200 }, (_, s) => questionInputs(q1a, s, hw1Inputs)).filter((cases) =>
+    cases.some((c) => c.hidden && cases.some((p) => !p.hidden && JSON.stringify(p.args) === JSON.stringify(c.args))),
+  ).length;
   assert.equal(hits, 0);
 });

@@ -18,7 +18,7 @@ process.env.MTL_NATIVE_BLAS = "0";
 const solutions = fs.readdirSync(path.join(ROOT, "solutions")).filter((f) => f.endsWith(".ipynb"));
 
 type Output = { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> };
-const joined = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join("") : t ?? "");
+const joined = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join("") : (t ?? ""));
 
 /**
  * Text a kernel run showed per code cell: its streams, and the plain-text form of its displays
@@ -61,7 +61,10 @@ for (const file of solutions) {
       // addons that the kernel may load: that line may differ, nothing else may.
       const backendLine = (text: string) => text.replace(/^TensorFlow\.js \S+ on the '[^']+' backend .*$/m, "TensorFlow.js (backend line)");
       inSandbox.forEach((out, k) => assert.equal(backendLine(out), backendLine(inKernel[k]), `code cell ${k + 1} differs`));
-      assert.ok(inKernel.some((o) => o.includes("✓")), "the checks ran and printed");
+      assert.ok(
+        inKernel.some((o) => o.includes("✓")),
+        "the checks ran and printed",
+      );
     } finally {
       session.close();
     }

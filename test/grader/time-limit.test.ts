@@ -44,7 +44,11 @@ test("a submission that keeps hanging is stopped at its time limit and told so",
   // Five hanging cells of 5 s each need 25 s, more than the 12 s the submission has, however fast
   // or slow the machine: the submission's limit is always reached, wherever it falls.
   for (const cell of nb.cells) if (cell.metadata?.mtl?.role === "answer") cell.source = "while (true) {}";
-  const r = await gradeSubmission(tmpFile("slow.ipynb", nb), { solution: SOLUTION, seed: 7, limits: { cellSeconds: 5, probeSeconds: 5, submissionSeconds: 12 } });
+  const r = await gradeSubmission(tmpFile("slow.ipynb", nb), {
+    solution: SOLUTION,
+    seed: 7,
+    limits: { cellSeconds: 5, probeSeconds: 5, submissionSeconds: 12 },
+  });
   const problems = r.problems.join("\n");
   assert.match(problems, /did not finish (within 5 s|before the submission's 12 s time limit)/);
   assert.match(problems, /Grading stopped: the submission used up its 12 s time limit/);

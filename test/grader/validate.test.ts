@@ -82,20 +82,35 @@ test("validate passes the solution and fails the untouched homework, one line pe
   const untouched = validations.untouched.problems;
   const homework = read(path.join(COURSE, "homework", "hw1.ipynb"));
   const questions = homework.metadata.mtl.homework.questions as Array<{ id: string; written?: boolean }>;
-  for (const q of questions.filter((q) => q.written)) assert.ok(untouched.includes(`written question ${q.id} is not answered`), `${q.id}: ${untouched.join("\n")}`);
-  for (const c of homework.cells.filter((c) => c.metadata.mtl?.role === "answer")) assert.ok(untouched.some((p) => p.startsWith(`answer cell "${c.metadata.mtl!.id}"`) && /not filled in/.test(p)), c.metadata.mtl!.id);
-  for (const q of questions.filter((q) => !q.written)) assert.ok(untouched.some((p) => p.startsWith(`question ${q.id} `) && /public checks fail/.test(p)), q.id);
+  for (const q of questions.filter((q) => q.written))
+    assert.ok(untouched.includes(`written question ${q.id} is not answered`), `${q.id}: ${untouched.join("\n")}`);
+  for (const c of homework.cells.filter((c) => c.metadata.mtl?.role === "answer"))
+    assert.ok(
+      untouched.some((p) => p.startsWith(`answer cell "${c.metadata.mtl!.id}"`) && /not filled in/.test(p)),
+      c.metadata.mtl!.id,
+    );
+  for (const q of questions.filter((q) => !q.written))
+    assert.ok(
+      untouched.some((p) => p.startsWith(`question ${q.id} `) && /public checks fail/.test(p)),
+      q.id,
+    );
   for (const p of untouched) assert.doesNotMatch(p, /\n/);
   assert.ok(validations["deleted-answer"].problems.some((p) => /was deleted/.test(p)));
 });
 
 test("the validate verb exits 1 with one line per problem, and 0 on the solution", () => {
   const bin = path.join(ROOT, "grader", "bin", "mtl-grader.js");
-  const bad = spawnSync(process.execPath, [bin, "validate", path.join(SUBS, "wrong-first.ipynb"), "--course", COURSE], { encoding: "utf8", timeout: 10 * 60 * 1000 });
+  const bad = spawnSync(process.execPath, [bin, "validate", path.join(SUBS, "wrong-first.ipynb"), "--course", COURSE], {
+    encoding: "utf8",
+    timeout: 10 * 60 * 1000,
+  });
   assert.equal(bad.status, 1, bad.stdout + bad.stderr);
   const lines = bad.stdout.trim().split("\n");
   assert.equal(lines.filter((l) => /: problem: /.test(l)).length, validations["wrong-first"].problems.length);
-  const good = spawnSync(process.execPath, [bin, "validate", path.join(SUBS, "solution.ipynb"), "--course", COURSE], { encoding: "utf8", timeout: 10 * 60 * 1000 });
+  const good = spawnSync(process.execPath, [bin, "validate", path.join(SUBS, "solution.ipynb"), "--course", COURSE], {
+    encoding: "utf8",
+    timeout: 10 * 60 * 1000,
+  });
   assert.equal(good.status, 0, good.stdout + good.stderr);
   assert.match(good.stdout, /every public check passes/);
   const missing = spawnSync(process.execPath, [bin, "validate", path.join(SUBS, "nope.ipynb"), "--course", COURSE], { encoding: "utf8" });

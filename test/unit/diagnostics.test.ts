@@ -20,7 +20,15 @@ function mirrored(): TaskFamily {
   const x = rng.normals(n * 3);
   const y = Float32Array.from({ length: n }, (_, i) => x[3 * i] + 0.5 * x[3 * i + 1]);
   const neg = y.map((v) => -v);
-  const t = (name: string, ys: Float32Array, i: number) => ({ name, index: i, descriptor: oneHot(i, 3), train: dataset(x, ys, 3, 1), test: dataset(x, ys, 3, 1), loss: "mse" as const, metric: "mse" as const });
+  const t = (name: string, ys: Float32Array, i: number) => ({
+    name,
+    index: i,
+    descriptor: oneHot(i, 3),
+    train: dataset(x, ys, 3, 1),
+    test: dataset(x, ys, 3, 1),
+    loss: "mse" as const,
+    metric: "mse" as const,
+  });
   return { name: "mirrored", inputDim: 3, outputDim: 1, descriptorDim: 3, tasks: [t("a", y, 0), t("a again", y, 1), t("minus a", neg, 2)], sharedInputs: true };
 }
 
@@ -64,15 +72,24 @@ test("lookahead affinity: a task helps itself and its twin, and hurts its mirror
 
 test("the grouping chooser recovers planted groups", () => {
   // Tasks {0,1,2} help each other, {3,4} help each other, across blocks they hurt.
-  const Z = [0, 1, 2, 3, 4].map((i) => [0, 1, 2, 3, 4].map((j) => (i === j ? 1 : (i < 3) === (j < 3) ? 0.5 : -0.3)));
+  const Z = [0, 1, 2, 3, 4].map((i) => [0, 1, 2, 3, 4].map((j) => (i === j ? 1 : i < 3 === j < 3 ? 0.5 : -0.3)));
   const best = chooseGroups(Z, { numGroups: 2 });
-  assert.deepEqual(best.groups, [[0, 1, 2], [3, 4]]);
+  assert.deepEqual(best.groups, [
+    [0, 1, 2],
+    [3, 4],
+  ]);
   assert.equal(partitions(4, 2).length, 7, "Stirling number S(4,2)");
   assert.equal(groupScore([1], Z), 0);
 });
 
 test("Pareto front keeps exactly the non-dominated points", () => {
-  const pts = [{ x: 1, y: 5, label: "a" }, { x: 2, y: 2, label: "b" }, { x: 3, y: 3, label: "c" }, { x: 5, y: 1, label: "d" }, { x: 2, y: 4, label: "e" }];
+  const pts = [
+    { x: 1, y: 5, label: "a" },
+    { x: 2, y: 2, label: "b" },
+    { x: 3, y: 3, label: "c" },
+    { x: 5, y: 1, label: "d" },
+    { x: 2, y: 4, label: "e" },
+  ];
   assert.deepEqual(paretoFront(pts), [0, 1, 3]);
 });
 
@@ -82,6 +99,12 @@ test("charts build one trace per task from a history", () => {
   const f = lossCurves(h, { smoothing: 2 });
   assert.equal(f.data.length, 2);
   assert.deepEqual((f.data[0] as { y: number[] }).y.slice(0, 2), [1, 0.75]);
-  const hm = heatmap([[1, -1], [0, 1]], { x: ["a", "b"], y: ["a", "b"], title: "t" });
+  const hm = heatmap(
+    [
+      [1, -1],
+      [0, 1],
+    ],
+    { x: ["a", "b"], y: ["a", "b"], title: "t" },
+  );
   assert.equal(hm.data[0].type, "heatmap");
 });

@@ -44,16 +44,31 @@ for (const [name, make] of Object.entries(models)) {
     const d = diagram(model);
     const shared = new Set(model.sharedVariables);
     const drawn = new Set(d.graph.nodes.flatMap((n) => n.variables));
-    assert.deepEqual(model.variables.filter((v) => !drawn.has(v)).map((v) => v.name), [], "variables missing from the diagram");
-    assert.equal(d.graph.nodes.reduce((s, n) => s + nodeParams(n), 0), model.parameterCount(), "parameters drawn = parameterCount()");
+    assert.deepEqual(
+      model.variables.filter((v) => !drawn.has(v)).map((v) => v.name),
+      [],
+      "variables missing from the diagram",
+    );
+    assert.equal(
+      d.graph.nodes.reduce((s, n) => s + nodeParams(n), 0),
+      model.parameterCount(),
+      "parameters drawn = parameterCount()",
+    );
     for (const n of d.graph.nodes) {
       const owner = ownerOf(n, shared);
       assert.notEqual(owner, "mixed", `${n.id} mixes shared and task-owned variables`);
       if (owner === "shared") assert.ok(n.variables.every((v) => shared.has(v)));
-      if (typeof owner === "number") assert.ok(n.variables.every((v) => !shared.has(v)), `${n.id} is drawn as task ${owner + 1}'s but holds shared variables`);
+      if (typeof owner === "number")
+        assert.ok(
+          n.variables.every((v) => !shared.has(v)),
+          `${n.id} is drawn as task ${owner + 1}'s but holds shared variables`,
+        );
     }
     for (const v of model.sharedVariables) {
-      assert.ok(d.graph.nodes.some((n) => n.variables.includes(v) && ownerOf(n, shared) === "shared"), `shared variable ${v.name} is not drawn in the shared colour`);
+      assert.ok(
+        d.graph.nodes.some((n) => n.variables.includes(v) && ownerOf(n, shared) === "shared"),
+        `shared variable ${v.name} is not drawn in the shared colour`,
+      );
     }
     // The SVG paints each node in its owner's colour and names the owner.
     const svgNodes = [...d.svg.matchAll(/<g class="mtl-node" data-id="([^"]+)" data-kind="[^"]+" data-owner="([^"]+)"/g)];
@@ -83,7 +98,10 @@ test("changing a config changes the diagram", () => {
   const wide = diagram(m.multiHead({ ...c, bottom: [16], tower: [4] })).graph.nodes.find((n) => n.id === "bottom.0");
   const narrow = diagram(m.multiHead({ ...c, bottom: [5, 5], tower: [4] })).graph.nodes.filter((n) => n.id.startsWith("bottom."));
   assert.equal(wide?.detail, "6→16 relu");
-  assert.deepEqual(narrow.map((n) => n.detail), ["6→5 relu", "5→5 relu"]);
+  assert.deepEqual(
+    narrow.map((n) => n.detail),
+    ["6→5 relu", "5→5 relu"],
+  );
   const gatedAt = (layer: number) => diagram(m.multiplicativeConditioned({ ...c, hidden: [8, 8], layer })).graph.nodes.find((n) => n.id === "cond");
   assert.equal(gatedAt(0)?.detail, "after hidden layer 1");
   assert.equal(gatedAt(1)?.detail, "after hidden layer 2");
@@ -91,7 +109,9 @@ test("changing a config changes the diagram", () => {
   const owners = (embeddings: "shared" | "separate") => {
     const model = recommender({ users: 5, items: 4, dim: 2, embeddings });
     const shared = new Set(model.sharedVariables);
-    return diagram(model).graph.nodes.filter((n) => /^(users|items)/.test(n.id)).map((n) => ownerOf(n, shared));
+    return diagram(model)
+      .graph.nodes.filter((n) => /^(users|items)/.test(n.id))
+      .map((n) => ownerOf(n, shared));
   };
   assert.deepEqual(owners("shared"), ["shared", "shared"]);
   assert.deepEqual(owners("separate"), [0, 0, 1, 1]);
@@ -136,7 +156,14 @@ test("the gradient-conflict figure is computed with the library's PCGrad project
   assert.match(conflict.svg, /PCGrad update/);
   const agree = gradientConflict([1, 1], [1, 0.2]);
   assert.ok(agree.cosine > 0);
-  assert.deepEqual(agree.projected.map((v) => v.map((x) => Number(x.toFixed(5)))), [[1, 1], [1, 0.2]], "no conflict, no projection");
+  assert.deepEqual(
+    agree.projected.map((v) => v.map((x) => Number(x.toFixed(5)))),
+    [
+      [1, 1],
+      [1, 0.2],
+    ],
+    "no conflict, no projection",
+  );
 });
 
 test("additiveFromConcat's W_z rows are per task (one-hot features), and drawn in the tasks' colours", () => {
@@ -144,8 +171,24 @@ test("additiveFromConcat's W_z rows are per task (one-hot features), and drawn i
   const additive = m.additiveFromConcat(concat);
   assert.ok(!additive.sharedVariables.includes(additive.wz), "one-hot rows of W_z are task-specific");
   const shared = new Set(additive.sharedVariables);
-  assert.deepEqual(diagram(additive).graph.nodes.filter((n) => n.id.startsWith("wz")).map((n) => ownerOf(n, shared)), [0, 1, 2]);
-  const mixed = m.additiveConditioned({ ...c, hidden: [8], descriptor: { kind: "features", features: [[1, 0.5], [0, 1], [1, 1]] } });
+  assert.deepEqual(
+    diagram(additive)
+      .graph.nodes.filter((n) => n.id.startsWith("wz"))
+      .map((n) => ownerOf(n, shared)),
+    [0, 1, 2],
+  );
+  const mixed = m.additiveConditioned({
+    ...c,
+    hidden: [8],
+    descriptor: {
+      kind: "features",
+      features: [
+        [1, 0.5],
+        [0, 1],
+        [1, 1],
+      ],
+    },
+  });
   assert.ok(mixed.sharedVariables.includes(mixed.wz), "feature descriptors that mix tasks make W_z shared");
   assert.match(diagram(concat).svg, />task 1<\/text>/, "the legend names the tasks whose descriptors are drawn");
 });

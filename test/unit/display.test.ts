@@ -51,7 +51,10 @@ test("a progress bar updates one output in place and ends with the per-task loss
   bar.close();
   assert.ok(events.length >= 2);
   assert.equal(events[0].update, false, "first draw creates the output");
-  assert.ok(events.slice(1).every((e) => e.update && e.id === events[0].id), "later draws update the same display id");
+  assert.ok(
+    events.slice(1).every((e) => e.update && e.id === events[0].id),
+    "later draws update the same display id",
+  );
   assert.match(events[events.length - 1].text, /10\/10 .*done.*task A 0\.1000.*task B 0\.2000/);
 });
 
@@ -60,8 +63,23 @@ test("progress text fills the bar in proportion", () => {
 });
 
 test("tables render rows and DataFrame-like objects the same way", () => {
-  const a = tableText([{ a: 1, b: "x" }, { a: 2.5, b: "y" }], 1);
-  const b = tableText({ columns: ["a", "b"], values: [[1, "x"], [2.5, "y"]] }, 1);
+  const a = tableText(
+    [
+      { a: 1, b: "x" },
+      { a: 2.5, b: "y" },
+    ],
+    1,
+  );
+  const b = tableText(
+    {
+      columns: ["a", "b"],
+      values: [
+        [1, "x"],
+        [2.5, "y"],
+      ],
+    },
+    1,
+  );
   assert.equal(a, b);
   assert.match(a, /2\.5 +y/);
 });

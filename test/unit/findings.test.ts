@@ -67,15 +67,29 @@ test("claims.report shows a table, emits the record under its MIME type and thro
   claims.check("b-fails", "C beats D", false, { c: Infinity });
   claims.check("c-fails", "E beats F", false, {});
   claims.check("a-holds", "A is lower than B", true, { a: 0.25 }); // a re-run cell replaces its claim
-  assert.throws(() => claims.report(), (e: Error) => /2 of 3 claims do not hold at course seed 3/.test(e.message) && /b-fails/.test(e.message) && /c-fails/.test(e.message) && !/a-holds/.test(e.message));
+  assert.throws(
+    () => claims.report(),
+    (e: Error) =>
+      /2 of 3 claims do not hold at course seed 3/.test(e.message) && /b-fails/.test(e.message) && /c-fails/.test(e.message) && !/a-holds/.test(e.message),
+  );
   const record = seen.find((b) => CLAIMS_MIME in b)?.[CLAIMS_MIME] as ClaimsRecord;
   assert.ok(record, "the record is emitted even when claims fail");
   assert.equal(record.notebook, "99-example");
   assert.equal(record.seed, 3);
-  assert.deepEqual(record.claims.map((c) => [c.id, c.holds]), [["a-holds", true], ["b-fails", false], ["c-fails", false]]);
+  assert.deepEqual(
+    record.claims.map((c) => [c.id, c.holds]),
+    [
+      ["a-holds", true],
+      ["b-fails", false],
+      ["c-fails", false],
+    ],
+  );
   assert.deepEqual(record.claims[0].evidence, { a: 0.25 });
   assert.deepEqual(record.claims[1].evidence, { c: "Infinity" });
-  assert.ok(seen.some((b) => String(b["text/html"] ?? "").includes("C beats D")), "the table shows the statements");
+  assert.ok(
+    seen.some((b) => String(b["text/html"] ?? "").includes("C beats D")),
+    "the table shows the statements",
+  );
   assert.throws(() => claims.check("Bad Id", "x", true), /claim id/);
   assert.throws(() => start("empty").report(), /no claims/);
 });
@@ -88,13 +102,22 @@ test("claims.report returns the record when every claim holds", () => {
 });
 
 test("meanWithSpread draws mean ± sd per method, and every axis gets automatic margins", () => {
-  const f = meanWithSpread([{ label: "A", values: [1, 3] }, { label: "B", values: [2, 2] }], { title: "t", yTitle: "test MSE" });
+  const f = meanWithSpread(
+    [
+      { label: "A", values: [1, 3] },
+      { label: "B", values: [2, 2] },
+    ],
+    { title: "t", yTitle: "test MSE" },
+  );
   const bar = f.data[0] as { x: string[]; y: number[]; error_y: { array: number[] } };
   assert.deepEqual(bar.x, ["A", "B"]);
   assert.deepEqual(bar.y, [2, 2]);
   assert.deepEqual(bar.error_y.array, [Math.SQRT2, 0]);
   const two = meanWithSpread({ "task 1": [{ label: "A", values: [1] }], "task 2": [{ label: "A", values: [5] }] }, { title: "t", yTitle: "y" });
-  assert.deepEqual(two.data.map((d) => d.name), ["task 1", "task 2"]);
+  assert.deepEqual(
+    two.data.map((d) => d.name),
+    ["task 1", "task 2"],
+  );
   const n = normalizeFigure(f);
   assert.equal(n.layout?.xaxis?.automargin, true);
   assert.equal(n.layout?.yaxis?.automargin, true);

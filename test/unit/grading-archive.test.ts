@@ -20,18 +20,21 @@ test("zip entry names become flat, safe file names", () => {
 test("extractNotebooks keeps notebooks only, never writes outside its folder, and skips oversized entries", () => {
   const dir = tmp();
   const zip = path.join(dir, "class.zip");
-  fs.writeFileSync(zip, zipSync({
-    "alice/hw1.ipynb": strToU8("{}"),
-    "bob/hw1.ipynb": strToU8("{\"b\": 1}"),
-    "../escape.ipynb": strToU8("{}"),
-    "__MACOSX/alice/._hw1.ipynb": strToU8("junk"),
-    "notes.txt": strToU8("hello"),
-    "big/hw1.ipynb": new Uint8Array(2000),
-  }));
+  fs.writeFileSync(
+    zip,
+    zipSync({
+      "alice/hw1.ipynb": strToU8("{}"),
+      "bob/hw1.ipynb": strToU8('{"b": 1}'),
+      "../escape.ipynb": strToU8("{}"),
+      "__MACOSX/alice/._hw1.ipynb": strToU8("junk"),
+      "notes.txt": strToU8("hello"),
+      "big/hw1.ipynb": new Uint8Array(2000),
+    }),
+  );
   const out = path.join(dir, "subs");
   const report = extractNotebooks(zip, out, { maxEntryBytes: 1000 });
   assert.deepEqual(fs.readdirSync(out).sort(), ["alice__hw1.ipynb", "bob__hw1.ipynb", "escape.ipynb"]);
-  assert.equal(fs.readFileSync(path.join(out, "bob__hw1.ipynb"), "utf8"), "{\"b\": 1}");
+  assert.equal(fs.readFileSync(path.join(out, "bob__hw1.ipynb"), "utf8"), '{"b": 1}');
   assert.deepEqual(fs.readdirSync(dir).sort(), ["class.zip", "subs"]);
   assert.match(report.find((e) => e.entry === "big/hw1.ipynb")!.skipped!, /limit/);
 });
@@ -51,6 +54,10 @@ test("zipFiles writes a standard zip that keeps executable bits", () => {
   fs.chmodSync(path.join(dir, "src", "sub", "a.txt"), 0o644);
   zipFiles(path.join(dir, "src"), ["run", path.join("sub", "a.txt")], path.join(dir, "out.zip"));
   // Python's zipfile is an independent reader.
-  const listing = execFileSync("python3", ["-c", "import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, oct(i.external_attr >> 16))", path.join(dir, "out.zip")], { encoding: "utf8" });
+  const listing = execFileSync(
+    "python3",
+    ["-c", "import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, oct(i.external_attr >> 16))", path.join(dir, "out.zip")],
+    { encoding: "utf8" },
+  );
   assert.deepEqual(listing.trim().split("\n"), ["run 0o755", "sub/a.txt 0o644"]);
 });

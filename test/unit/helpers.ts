@@ -24,7 +24,9 @@ export function tinyModel(config: TinyModelConfig): Architecture & { calls: numb
   const rng = new Rng(config.seed);
   const id = ++uid;
   const W = tf.variable(tf.tensor2d(rng.normals(inputDim * hidden, 0, 0.5), [inputDim, hidden]), true, `tiny${id}_W`);
-  const heads = Array.from({ length: numTasks }, (_, t) => tf.variable(tf.tensor2d(rng.normals(hidden, 0, config.headScale ?? 0.5), [hidden, 1]), true, `tiny${id}_head${t}`));
+  const heads = Array.from({ length: numTasks }, (_, t) =>
+    tf.variable(tf.tensor2d(rng.normals(hidden, 0, config.headScale ?? 0.5), [hidden, 1]), true, `tiny${id}_head${t}`),
+  );
   const variables = [W, ...heads];
   const calls: number[][] = [];
   return {

@@ -9,7 +9,9 @@ export function randomTensor(shape: number[], seed: number): tf.Tensor {
 }
 
 /** The values, dtype and shape of what f returns on the cpu backend (the reference) and on wasm. */
-export async function onCpuAndWasm(f: () => tf.Tensor): Promise<{ cpu: { values: number[]; dtype: string; shape: number[] }; wasm: { values: number[]; dtype: string; shape: number[] } }> {
+export async function onCpuAndWasm(
+  f: () => tf.Tensor,
+): Promise<{ cpu: { values: number[]; dtype: string; shape: number[] }; wasm: { values: number[]; dtype: string; shape: number[] } }> {
   const run = async (backend: string) => {
     await tf.setBackend(backend);
     const t = f();

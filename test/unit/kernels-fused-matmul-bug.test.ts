@@ -18,7 +18,8 @@ before(async () => {
 });
 
 /** The 51×37·37×29 product with bias, b given transposed: what tf.fused.matMul computes. */
-const fused = () => tf.tidy(() => tf.fused.matMul({ a: randomTensor([51, 37], 1), b: randomTensor([29, 37], 2), transposeB: true, bias: randomTensor([29], 3) }));
+const fused = () =>
+  tf.tidy(() => tf.fused.matMul({ a: randomTensor([51, 37], 1), b: randomTensor([29, 37], 2), transposeB: true, bias: randomTensor([29], 3) }));
 
 test("stock tfjs-backend-wasm 4.22's _FusedMatMul is wrong with a bias and transposeB (upstream bug still present)", async () => {
   await tf.setBackend("cpu");
@@ -28,14 +29,22 @@ test("stock tfjs-backend-wasm 4.22's _FusedMatMul is wrong with a bias and trans
   await tf.setBackend("wasm");
   const backend = tf.backend() as unknown as KernelArgs["backend"] & { readSync(id: object): Float32Array };
   const runStock = (a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor, transposeB: boolean): number[] => {
-    const out: TensorInfo = stockKernelFunc("_FusedMatMul")({ inputs: { a, b, bias } as never, backend, attrs: { transposeA: false, transposeB, activation: "linear" } });
+    const out: TensorInfo = stockKernelFunc("_FusedMatMul")({
+      inputs: { a, b, bias } as never,
+      backend,
+      attrs: { transposeA: false, transposeB, activation: "linear" },
+    });
     assert.deepEqual(out.shape, [1, 51, 29]);
     const values = Array.from(backend.readSync(out.dataId));
     backend.disposeData(out.dataId);
     return values;
   };
   // Control: called the same way without the transpose flag, the stock kernel is right.
-  const plain = tf.tidy(() => [randomTensor([51, 37], 1).reshape([1, 51, 37]), randomTensor([29, 37], 2).transpose().reshape([1, 37, 29]), randomTensor([29], 3)]);
+  const plain = tf.tidy(() => [
+    randomTensor([51, 37], 1).reshape([1, 51, 37]),
+    randomTensor([29, 37], 2).transpose().reshape([1, 37, 29]),
+    randomTensor([29], 3),
+  ]);
   assert.ok(maxDiff(runStock(plain[0], plain[1], plain[2], false), reference) < 1e-4, "the stock kernel without a transpose flag matches the cpu backend");
   tf.dispose(plain);
   // Call the stock kernel directly, whichever kernels are registered; tf.fused.matMul hands kernels rank-3 operands.
@@ -43,7 +52,10 @@ test("stock tfjs-backend-wasm 4.22's _FusedMatMul is wrong with a bias and trans
   const stock = runStock(a, b, bias, true);
   tf.dispose([a, b, bias]);
   const err = maxDiff(stock, reference);
-  assert.ok(err > 0.1, `the stock kernel now matches the cpu backend (max error ${err}): the upstream bug is fixed; update lib/kernels/wasm-matmul.ts's note and this test`);
+  assert.ok(
+    err > 0.1,
+    `the stock kernel now matches the cpu backend (max error ${err}): the upstream bug is fixed; update lib/kernels/wasm-matmul.ts's note and this test`,
+  );
 });
 
 for (const set of ["matmul", "js", "blas"] as WasmKernelSet[]) {
@@ -53,8 +65,23 @@ for (const set of ["matmul", "js", "blas"] as WasmKernelSet[]) {
       t.skip(`'${set}' is not available here: ${why} (kernels-native-blas.test.ts decides whether that is allowed)`);
       return;
     }
-    for (const [ta, tb] of [[false, true], [true, false], [true, true]]) {
-      const r = await onCpuAndWasm(() => tf.tidy(() => tf.fused.matMul({ a: randomTensor(ta ? [37, 51] : [51, 37], 1), b: randomTensor(tb ? [29, 37] : [37, 29], 2), transposeA: ta, transposeB: tb, bias: randomTensor([29], 3), activation: "relu" })));
+    for (const [ta, tb] of [
+      [false, true],
+      [true, false],
+      [true, true],
+    ]) {
+      const r = await onCpuAndWasm(() =>
+        tf.tidy(() =>
+          tf.fused.matMul({
+            a: randomTensor(ta ? [37, 51] : [51, 37], 1),
+            b: randomTensor(tb ? [29, 37] : [37, 29], 2),
+            transposeA: ta,
+            transposeB: tb,
+            bias: randomTensor([29], 3),
+            activation: "relu",
+          }),
+        ),
+      );
       assert.deepEqual(r.wasm.shape, [51, 29]);
       assert.ok(maxDiff(r.wasm.values, r.cpu.values) < 1e-4, `transposeA=${ta} transposeB=${tb}: max diff ${maxDiff(r.wasm.values, r.cpu.values)}`);
     }

@@ -33,7 +33,17 @@ function needAddon(t: { skip(why: string): void }): boolean {
 }
 
 /** Float64 reference of op(A)·op(B) (+ bias, relu) and each entry's error bound Σ|a||b|·γ. */
-function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, ta: boolean, tb: boolean, bias: Float32Array | null, relu: boolean): { value: Float64Array; bound: Float64Array } {
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  ta: boolean,
+  tb: boolean,
+  bias: Float32Array | null,
+  relu: boolean,
+): { value: Float64Array; bound: Float64Array } {
   const value = new Float64Array(m * n);
   const bound = new Float64Array(m * n);
   // γ_k = k·u/(1−k·u) bounds a k-term float32 dot product's error (Higham 3.1), u = 2⁻²⁴; ×2 leaves
@@ -58,9 +68,24 @@ function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: nu
 }
 
 /** One fused product on the current kernels: values and shape. */
-function product(a: Float32Array, b: Float32Array, shapes: { a: number[]; b: number[] }, ta: boolean, tb: boolean, bias: Float32Array | null, relu: boolean): { values: Float32Array; shape: number[] } {
+function product(
+  a: Float32Array,
+  b: Float32Array,
+  shapes: { a: number[]; b: number[] },
+  ta: boolean,
+  tb: boolean,
+  bias: Float32Array | null,
+  relu: boolean,
+): { values: Float32Array; shape: number[] } {
   return tf.tidy(() => {
-    const out = tf.fused.matMul({ a: tf.tensor(a, shapes.a), b: tf.tensor(b, shapes.b), transposeA: ta, transposeB: tb, bias: bias ? tf.tensor1d(bias) : undefined, activation: relu ? "relu" : "linear" });
+    const out = tf.fused.matMul({
+      a: tf.tensor(a, shapes.a),
+      b: tf.tensor(b, shapes.b),
+      transposeA: ta,
+      transposeB: tb,
+      bias: bias ? tf.tensor1d(bias) : undefined,
+      activation: relu ? "relu" : "linear",
+    });
     return { values: out.dataSync() as Float32Array, shape: out.shape };
   });
 }
@@ -100,16 +125,35 @@ test("native BLAS: batched and broadcast products, empty ones and gradients matc
     () => tf.matMul(tf.randomNormal([2, 3, 4, 6], 0, 1, "float32", 5), tf.randomNormal([6, 2], 0, 1, "float32", 6)),
     () => tf.matMul(tf.zeros([0, 4]), tf.randomNormal([4, 3], 0, 1, "float32", 7)),
     () => tf.matMul(tf.zeros([5, 0]), tf.zeros([0, 3])),
-    () => tf.fused.matMul({ a: tf.randomNormal([6, 4], 0, 1, "float32", 8), b: tf.randomNormal([4, 3], 0, 1, "float32", 9), bias: tf.randomNormal([3], 0, 1, "float32", 10), activation: "elu" }),
-    () => tf.grad((w: tf.Tensor) => tf.relu(tf.matMul(tf.randomNormal([32, 10], 0, 1, "float32", 11), w)).square().sum())(tf.randomNormal([10, 4], 0, 1, "float32", 12)),
+    () =>
+      tf.fused.matMul({
+        a: tf.randomNormal([6, 4], 0, 1, "float32", 8),
+        b: tf.randomNormal([4, 3], 0, 1, "float32", 9),
+        bias: tf.randomNormal([3], 0, 1, "float32", 10),
+        activation: "elu",
+      }),
+    () =>
+      tf.grad((w: tf.Tensor) =>
+        tf
+          .relu(tf.matMul(tf.randomNormal([32, 10], 0, 1, "float32", 11), w))
+          .square()
+          .sum(),
+      )(tf.randomNormal([10, 4], 0, 1, "float32", 12)),
   ];
   for (const [i, f] of cases.entries()) {
     await tf.setBackend("cpu");
-    const cpu = tf.tidy(() => { const r = f(); return { v: Array.from(r.dataSync()), s: r.shape }; });
+    const cpu = tf.tidy(() => {
+      const r = f();
+      return { v: Array.from(r.dataSync()), s: r.shape };
+    });
     await tf.setBackend("wasm");
-    const nat = tf.tidy(() => { const r = f(); return { v: Array.from(r.dataSync()), s: r.shape }; });
+    const nat = tf.tidy(() => {
+      const r = f();
+      return { v: Array.from(r.dataSync()), s: r.shape };
+    });
     assert.deepEqual(nat.s, cpu.s, `case ${i} shape`);
-    for (let j = 0; j < cpu.v.length; j++) assert.ok(Math.abs(nat.v[j] - cpu.v[j]) <= 1e-4 * (1 + Math.abs(cpu.v[j])), `case ${i} entry ${j}: ${nat.v[j]} vs ${cpu.v[j]}`);
+    for (let j = 0; j < cpu.v.length; j++)
+      assert.ok(Math.abs(nat.v[j] - cpu.v[j]) <= 1e-4 * (1 + Math.abs(cpu.v[j])), `case ${i} entry ${j}: ${nat.v[j]} vs ${cpu.v[j]}`);
   }
 });
 
@@ -128,18 +172,33 @@ test("native BLAS kernels free what they allocate", (t) => {
 test("the addon rejects arrays shorter than the product with a clear message", (t) => {
   if (!needAddon(t)) return;
   const { addon } = loadNativeBlas();
-  assert.throws(() => addon!.gemm(new Float32Array(5), new Float32Array(6), new Float32Array(9), 1, 3, 3, 2, 0, 0, 0, 0, null, false), /gemm: an array is shorter than its matrices/);
-  assert.throws(() => addon!.gemm(new Float32Array(6), new Float32Array(6), new Float32Array(9), 1, 3, 3, 2, 0, 0, 0, 0, new Float32Array(2), false), /bias must be a Float32Array of n values/);
+  assert.throws(
+    () => addon!.gemm(new Float32Array(5), new Float32Array(6), new Float32Array(9), 1, 3, 3, 2, 0, 0, 0, 0, null, false),
+    /gemm: an array is shorter than its matrices/,
+  );
+  assert.throws(
+    () => addon!.gemm(new Float32Array(6), new Float32Array(6), new Float32Array(9), 1, 3, 3, 2, 0, 0, 0, 0, new Float32Array(2), false),
+    /bias must be a Float32Array of n values/,
+  );
 });
 
 test("under Node's permission model (the grader's sandbox) the backend refuses the addon cleanly and trains on WASM", () => {
   const code = `const tf=require("@tensorflow/tfjs");require(${JSON.stringify(path.join(ROOT, "lib", "backend.ts"))}).setupBackend().then(i=>{const w=tf.variable(tf.ones([3,2]));const g=tf.grad(v=>tf.matMul(tf.ones([4,3]),v).sum())(w);console.log("RESULT",JSON.stringify(i),g.dataSync()[0])},e=>{console.error(e.message);process.exit(3)})`;
   // The grader's flags minus its scratch paths: reads allowed, no --allow-addons (workers only for tsx, which the
   // grader does not use: its child runs the compiled library).
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--experimental-permission", "--disable-warning=ExperimentalWarning", "--allow-fs-read=*", "--allow-worker", "-e", code], { cwd: ROOT, encoding: "utf8", env: { ...process.env, MTL_BACKEND: "", MTL_NATIVE_BLAS: "", MTL_WASM_KERNELS: "", MTL_WASM_PATCHES: "" } });
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--experimental-permission", "--disable-warning=ExperimentalWarning", "--allow-fs-read=*", "--allow-worker", "-e", code],
+    { cwd: ROOT, encoding: "utf8", env: { ...process.env, MTL_BACKEND: "", MTL_NATIVE_BLAS: "", MTL_WASM_KERNELS: "", MTL_WASM_PATCHES: "" } },
+  );
   const out = r.stdout + r.stderr;
   assert.equal(r.status, 0, out);
-  const info = JSON.parse(out.split("RESULT ")[1].split("\n")[0].replace(/ [\d.]+$/, ""));
+  const info = JSON.parse(
+    out
+      .split("RESULT ")[1]
+      .split("\n")[0]
+      .replace(/ [\d.]+$/, ""),
+  );
   assert.equal(info.name, "wasm");
   assert.equal(info.kernels, "js");
   // Where the addon is expected it exists, so the refusal is what keeps it out.

@@ -67,16 +67,40 @@ test("Concat equals the cpu backend on 150 random shapes, axes (negative too) an
     // Each input has its own extent along the axis, sometimes 0.
     const shapes = Array.from({ length: count }, () => shape.map((d, i) => (i === axis ? rng.int(4) : d)));
     const signedAxis = rng.next() < 0.5 ? axis : axis - rank;
-    await sameOnBoth(() => tf.tidy(() => tf.concat(shapes.map((s, i) => tensorOf(s, dtype, c * 10 + i)), signedAxis)), `concat ${dtype} ${JSON.stringify(shapes)} on ${signedAxis}`);
+    await sameOnBoth(
+      () =>
+        tf.tidy(() =>
+          tf.concat(
+            shapes.map((s, i) => tensorOf(s, dtype, c * 10 + i)),
+            signedAxis,
+          ),
+        ),
+      `concat ${dtype} ${JSON.stringify(shapes)} on ${signedAxis}`,
+    );
   }
 });
 
 test("Concat edge cases: one row, all but one empty, all empty, wide rows, many inputs", async () => {
   await sameOnBoth(() => tf.tidy(() => tf.concat([tensorOf([1, 3], "float32", 1), tensorOf([1, 2], "float32", 2)], 1)), "one row");
-  await sameOnBoth(() => tf.tidy(() => tf.concat([tensorOf([4, 0], "int32", 1), tensorOf([4, 3], "int32", 2), tensorOf([4, 0], "int32", 3)], 1)), "one non-empty");
+  await sameOnBoth(
+    () => tf.tidy(() => tf.concat([tensorOf([4, 0], "int32", 1), tensorOf([4, 3], "int32", 2), tensorOf([4, 0], "int32", 3)], 1)),
+    "one non-empty",
+  );
   await sameOnBoth(() => tf.tidy(() => tf.concat([tensorOf([0, 3], "float32", 1), tensorOf([0, 3], "float32", 2)], 0)), "all empty");
-  await sameOnBoth(() => tf.tidy(() => tf.concat([tensorOf([3, 100], "float32", 1), tensorOf([3, 40], "float32", 2)], -1)), "rows longer than the copy loop's threshold");
-  await sameOnBoth(() => tf.tidy(() => tf.concat(Array.from({ length: 12 }, (_, i) => tensorOf([2, 1], "float32", i)), 1)), "many inputs");
+  await sameOnBoth(
+    () => tf.tidy(() => tf.concat([tensorOf([3, 100], "float32", 1), tensorOf([3, 40], "float32", 2)], -1)),
+    "rows longer than the copy loop's threshold",
+  );
+  await sameOnBoth(
+    () =>
+      tf.tidy(() =>
+        tf.concat(
+          Array.from({ length: 12 }, (_, i) => tensorOf([2, 1], "float32", i)),
+          1,
+        ),
+      ),
+    "many inputs",
+  );
 });
 
 test("GatherV2 equals the cpu backend on 150 random shapes, axes, batchDims and dtypes", async () => {
@@ -92,7 +116,10 @@ test("GatherV2 equals the cpu backend on 150 random shapes, axes, batchDims and 
     const ids = Array.from({ length: nIds }, () => rng.int(shape[axis]));
     const dtype = DTYPES[rng.int(3)];
     const signedAxis = rng.next() < 0.5 ? axis : axis - rank;
-    await sameOnBoth(() => tf.tidy(() => tf.gather(tensorOf(shape, dtype, c), tf.tensor(ids, idShape, "int32"), signedAxis, batchDims)), `gather ${dtype} [${shape}] ids [${idShape}] axis ${signedAxis} batchDims ${batchDims}`);
+    await sameOnBoth(
+      () => tf.tidy(() => tf.gather(tensorOf(shape, dtype, c), tf.tensor(ids, idShape, "int32"), signedAxis, batchDims)),
+      `gather ${dtype} [${shape}] ids [${idShape}] axis ${signedAxis} batchDims ${batchDims}`,
+    );
   }
 });
 
@@ -101,7 +128,23 @@ test("GatherV2 edge cases: embedding rows, one id, no ids, repeated ids, wide ro
   await sameOnBoth(() => tf.tidy(() => tf.gather(table(), tf.tensor1d([3, 49, 0, 3, 3], "int32"))), "repeated ids");
   await sameOnBoth(() => tf.tidy(() => tf.gather(table(), tf.tensor1d([7], "int32"))), "one id");
   await sameOnBoth(() => tf.tidy(() => tf.gather(table(), tf.tensor1d([], "int32"))), "no ids");
-  await sameOnBoth(() => tf.tidy(() => tf.gather(tensorOf([6, 70], "int32", 2), tf.tensor2d([[5, 1], [0, 0]], [2, 2], "int32"))), "2-d ids, wide rows");
+  await sameOnBoth(
+    () =>
+      tf.tidy(() =>
+        tf.gather(
+          tensorOf([6, 70], "int32", 2),
+          tf.tensor2d(
+            [
+              [5, 1],
+              [0, 0],
+            ],
+            [2, 2],
+            "int32",
+          ),
+        ),
+      ),
+    "2-d ids, wide rows",
+  );
 });
 
 test("GatherV2 rejects bad ids with a clear message", () => {
@@ -110,7 +153,10 @@ test("GatherV2 rejects bad ids with a clear message", () => {
   assert.throws(() => tf.gather(table, tf.tensor1d([-1], "int32")), /GatherV2: the index value -1 is not in \[0, 3\]/);
   // tf.gather insists on int32 ids; a direct kernel call can still pass floats.
   const ids = tf.tensor1d([1.5], "float32");
-  assert.throws(() => tf.engine().runKernel("GatherV2", { x: table, indices: ids }, { axis: 0, batchDims: 0 }), /GatherV2: the index value 1.5 is not an integer/);
+  assert.throws(
+    () => tf.engine().runKernel("GatherV2", { x: table, indices: ids }, { axis: 0, batchDims: 0 }),
+    /GatherV2: the index value 1.5 is not an integer/,
+  );
   ids.dispose();
   table.dispose();
 });
@@ -118,7 +164,21 @@ test("GatherV2 rejects bad ids with a clear message", () => {
 test("the JavaScript kernels free everything they allocate", () => {
   const x = tensorOf([64, 16], "float32", 1);
   const ids = tf.tensor1d([1, 5, 9, 63], "int32");
-  const once = () => tf.tidy(() => tf.concat([tf.gather(x, ids), tf.slice(x, [2, 3], [4, 5]).pad([[0, 0], [0, 11]])], 0)).dispose();
+  const once = () =>
+    tf
+      .tidy(() =>
+        tf.concat(
+          [
+            tf.gather(x, ids),
+            tf.slice(x, [2, 3], [4, 5]).pad([
+              [0, 0],
+              [0, 11],
+            ]),
+          ],
+          0,
+        ),
+      )
+      .dispose();
   once();
   const before = tf.engine().backend.numDataIds();
   for (let i = 0; i < 20; i++) once();
@@ -128,6 +188,14 @@ test("the JavaScript kernels free everything they allocate", () => {
 
 test("gradients through slice and concat equal the cpu backend's", async () => {
   // (Gather's gradient needs UnsortedSegmentSum, which WASM lacks: ops/embedding.ts has its own.)
-  const g = () => tf.tidy(() => tf.grad((v: tf.Tensor) => tf.concat([tf.slice(v, [1, 0], [3, -1]), tf.slice(v, [4, 1], [3, 2]).mul(2)], 1).square().sum())(tensorOf([10, 4], "float32", 7)));
+  const g = () =>
+    tf.tidy(() =>
+      tf.grad((v: tf.Tensor) =>
+        tf
+          .concat([tf.slice(v, [1, 0], [3, -1]), tf.slice(v, [4, 1], [3, 2]).mul(2)], 1)
+          .square()
+          .sum(),
+      )(tensorOf([10, 4], "float32", 7)),
+    );
   await sameOnBoth(g, "slice + concat gradient");
 });

@@ -17,7 +17,12 @@ async function onBoth(f: () => tf.Tensor): Promise<{ cpu: number[]; wasm: number
   return { cpu: r.cpu.values, wasm: r.wasm.values, shape: r.wasm.shape };
 }
 
-for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+for (const [ta, tb] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
   test(`matMul with transposeA=${ta}, transposeB=${tb} matches the cpu backend`, async () => {
     const r = await onBoth(() =>
       tf.tidy(() => {
@@ -36,7 +41,16 @@ test("batched and fused matmuls (bias + relu) with transposes match the cpu back
   assert.deepEqual(batched.shape, [3, 5, 7]);
   assert.ok(maxDiff(batched.cpu, batched.wasm) < 1e-4);
   const fused = await onBoth(() =>
-    tf.tidy(() => tf.fused.matMul({ a: randomTensor([16, 9], 5), b: randomTensor([12, 16], 6), transposeA: true, transposeB: true, bias: randomTensor([12], 7), activation: "relu" })),
+    tf.tidy(() =>
+      tf.fused.matMul({
+        a: randomTensor([16, 9], 5),
+        b: randomTensor([12, 16], 6),
+        transposeA: true,
+        transposeB: true,
+        bias: randomTensor([12], 7),
+        activation: "relu",
+      }),
+    ),
   );
   assert.ok(maxDiff(fused.cpu, fused.wasm) < 1e-4);
 });

@@ -14,13 +14,30 @@ const T = 3;
 const probe = () => tf.tensor2d(new Rng(5).normals(128 * D), [128, D]);
 
 test("matchDesigns sizes every design to the budget and reports its width and count", () => {
-  const sized = m.matchDesigns(600, {
-    nothing: (w) => m.independent({ inputDim: D, numTasks: T, hidden: [w, w] }),
-    concat: (w) => m.concatConditioned({ inputDim: D, numTasks: T, hidden: [w, w] }),
-  }, [1, 100]);
-  assert.deepEqual(sized.map((s) => s.name), ["nothing", "concat"]);
+  const sized = m.matchDesigns(
+    600,
+    {
+      nothing: (w) => m.independent({ inputDim: D, numTasks: T, hidden: [w, w] }),
+      concat: (w) => m.concatConditioned({ inputDim: D, numTasks: T, hidden: [w, w] }),
+    },
+    [1, 100],
+  );
+  assert.deepEqual(
+    sized.map((s) => s.name),
+    ["nothing", "concat"],
+  );
   for (const s of sized) {
-    assert.equal(s.width, m.matchParameters(600, (w) => (s.name === "nothing" ? m.independent({ inputDim: D, numTasks: T, hidden: [w, w] }) : m.concatConditioned({ inputDim: D, numTasks: T, hidden: [w, w] })), [1, 100]));
+    assert.equal(
+      s.width,
+      m.matchParameters(
+        600,
+        (w) =>
+          s.name === "nothing"
+            ? m.independent({ inputDim: D, numTasks: T, hidden: [w, w] })
+            : m.concatConditioned({ inputDim: D, numTasks: T, hidden: [w, w] }),
+        [1, 100],
+      ),
+    );
     assert.ok(Math.abs(s.parameters - 600) <= 60, `${s.name}: ${s.parameters}`);
   }
 });

@@ -44,8 +44,14 @@ for (const [name, make] of Object.entries(factories)) {
     const model = make(3);
     const x = inputs(5);
     const outs = tf.tidy(() => model.forward(x, [2, 0]).map((o) => o.shape));
-    assert.deepEqual(outs, [[5, 1], [5, 1]]);
-    assert.equal(model.parameterCount(), model.variables.reduce((s, v) => s + v.size, 0));
+    assert.deepEqual(outs, [
+      [5, 1],
+      [5, 1],
+    ]);
+    assert.equal(
+      model.parameterCount(),
+      model.variables.reduce((s, v) => s + v.size, 0),
+    );
     for (const v of model.sharedVariables) assert.ok(model.variables.includes(v), `${v.name} is shared but not a variable`);
     for (const v of model.lastSharedVariables) assert.ok(model.sharedVariables.includes(v), `${v.name} is last-shared but not shared`);
     const again = make(3);
@@ -116,7 +122,10 @@ for (const [name, make] of Object.entries(factories)) {
     for (const v of model.variables) {
       const counts = usage.get(v)!;
       if (model.sharedVariables.includes(v)) {
-        assert.ok(counts.some((c) => c >= 2), `${name}: ${v.name} is declared shared but no two tasks use it`);
+        assert.ok(
+          counts.some((c) => c >= 2),
+          `${name}: ${v.name} is declared shared but no two tasks use it`,
+        );
         const owned = counts.findIndex((c, k) => c === 1 && !taskOwnedButDeclaredShared(name, model, v, k));
         assert.equal(owned, -1, `${name}: ${v.name} is declared shared but entry ${owned} is used by one task only`);
       } else {
@@ -132,19 +141,32 @@ for (const [name, make] of Object.entries(factories)) {
 
 test("CGC's shared variables are exactly its shared experts; task-owned experts and gates are not shared", () => {
   const model = m.cgc({ inputDim: D, numTasks: T, sharedExperts: 2, taskExperts: 2, expertUnits: 4, seed: 1 });
-  assert.deepEqual(model.sharedVariables.map((v) => v.name), model.sharedExperts.variables.map((v) => v.name));
-  assert.deepEqual(model.lastSharedVariables.map((v) => v.name), model.sharedExperts.variables.map((v) => v.name));
-  for (const v of [...model.taskExperts!.variables, ...model.gates.flatMap((g) => g.variables)]) assert.ok(!model.sharedVariables.includes(v), `${v.name} is task-owned`);
+  assert.deepEqual(
+    model.sharedVariables.map((v) => v.name),
+    model.sharedExperts.variables.map((v) => v.name),
+  );
+  assert.deepEqual(
+    model.lastSharedVariables.map((v) => v.name),
+    model.sharedExperts.variables.map((v) => v.name),
+  );
+  for (const v of [...model.taskExperts!.variables, ...model.gates.flatMap((g) => g.variables)])
+    assert.ok(!model.sharedVariables.includes(v), `${v.name} is task-owned`);
   // Task t's own experts are columns [t·K·U, (t+1)·K·U) of the task bank: only task t uses them.
   const usage = taskUsage(model).get(model.taskExperts!.layer.w)!;
-  assert.ok(usage.every((c) => c <= 1), "a task-owned expert weight is used by one task at most");
+  assert.ok(
+    usage.every((c) => c <= 1),
+    "a task-owned expert weight is used by one task at most",
+  );
   const x = inputs(4);
   const before = outputsOf(model, x)[0];
   // Changing task 1's own experts leaves task 0's output alone.
   const units = model.taskExperts!.units * model.own;
   tf.tidy(() => {
     const w = model.taskExperts!.layer.w;
-    const mask = tf.tensor2d(Array.from({ length: w.size }, (_, k) => (Math.floor((k % w.shape[1]) / units) === 1 ? 1 : 0)), w.shape);
+    const mask = tf.tensor2d(
+      Array.from({ length: w.size }, (_, k) => (Math.floor((k % w.shape[1]) / units) === 1 ? 1 : 0)),
+      w.shape,
+    );
     w.assign(w.add(mask.mul(0.5)));
   });
   assert.deepEqual(outputsOf(model, x)[0], before);
@@ -164,7 +186,15 @@ test("concatenation and additive conditioning agree for matched weights", () => 
   assert.ok(diff < 1e-5, `max difference ${diff}`);
   // And the models really differ from a fresh additive one, so the check has teeth.
   const fresh = m.additiveConditioned({ inputDim: D, numTasks: T, hidden: [8, 5], seed: 12 });
-  const freshDiff = tf.tidy(() => concat.forward(x, [0])[0].sub(fresh.forward(x, [0])[0]).abs().max().dataSync()[0]);
+  const freshDiff = tf.tidy(
+    () =>
+      concat
+        .forward(x, [0])[0]
+        .sub(fresh.forward(x, [0])[0])
+        .abs()
+        .max()
+        .dataSync()[0],
+  );
   assert.ok(freshDiff > 1e-3);
   [concat, additive, fresh].forEach((mm) => mm.dispose());
   x.dispose();
@@ -210,14 +240,20 @@ test("cross-stitch with identity α equals independent networks", () => {
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${v} vs ${b[i]}`));
   // With mixing, the outputs change.
   const mixed = m.crossStitch({ inputDim: D, numTasks: T, hidden: [8, 8], alphaSelf: 0.5, seed: 4 });
-  assert.ok(outputsOf(mixed, x).flat().some((v, i) => Math.abs(v - b[i]) > 1e-4));
+  assert.ok(
+    outputsOf(mixed, x)
+      .flat()
+      .some((v, i) => Math.abs(v - b[i]) > 1e-4),
+  );
   [cs, ind, mixed].forEach((z) => z.dispose());
   x.dispose();
 });
 
 test("soft sharing's penalty is λ Σ ||θ^t − θ^t'||² and zero for tied networks", () => {
   const model = m.softSharing({ inputDim: D, numTasks: 2, hidden: [4], lambda: 0.5, seed: 1 });
-  const expected = tf.tidy(() => model.networks[0].variables.reduce((s, v, i) => s + tf.sub(v, model.networks[1].variables[i]).square().sum().dataSync()[0], 0) * 0.5);
+  const expected = tf.tidy(
+    () => model.networks[0].variables.reduce((s, v, i) => s + tf.sub(v, model.networks[1].variables[i]).square().sum().dataSync()[0], 0) * 0.5,
+  );
   const got = tf.tidy(() => model.regularizer().dataSync()[0]);
   assert.ok(Math.abs(got - expected) < 1e-4 * Math.max(1, expected));
   tf.tidy(() => model.networks[1].variables.forEach((v, i) => v.assign(model.networks[0].variables[i])));
@@ -244,7 +280,14 @@ test("gradients of the custom layers match finite differences", async () => {
   try {
     const x = inputs(8, 5);
     const y = tf.tensor2d(new Rng(3).normals(8), [8, 1]);
-    const loss = (model: m.Architecture) => () => tf.tidy(() => model.forward(x, [0, 1, 2]).map((o) => o.sub(y).square().mean()).reduce((a, b) => a.add(b)) as tf.Scalar);
+    const loss = (model: m.Architecture) => () =>
+      tf.tidy(
+        () =>
+          model
+            .forward(x, [0, 1, 2])
+            .map((o) => o.sub(y).square().mean())
+            .reduce((a, b) => a.add(b)) as tf.Scalar,
+      );
     const cs = m.crossStitch({ inputDim: D, numTasks: T, hidden: [5, 5], seed: 1 });
     checkGradient("cross-stitch α", cs.alphas[0], loss(cs), 6);
     const fl = m.film({ inputDim: D, numTasks: T, hidden: [5, 5], seed: 1 });

@@ -37,7 +37,10 @@ test("group DRO with one sampled task per step moves q toward the worst task (Sa
   const one = o.groupDro(3, { eta: 0.1 });
   one.observe?.([2], ctx(m, [1]));
   const z = 2 + Math.exp(0.2);
-  assert.deepEqual(one.q().map((x) => +x.toFixed(12)), [1 / z, Math.exp(0.2) / z, 1 / z].map((x) => +x.toFixed(12)));
+  assert.deepEqual(
+    one.q().map((x) => +x.toFixed(12)),
+    [1 / z, Math.exp(0.2) / z, 1 / z].map((x) => +x.toFixed(12)),
+  );
   m.dispose();
 });
 
@@ -53,7 +56,15 @@ test("group DRO trained with uniform task sampling puts most weight on the hard 
     outputDim: 1,
     descriptorDim: 2,
     sharedInputs: true,
-    tasks: ys.map((y, i) => ({ name: `t${i}`, index: i, descriptor: oneHot(i, 2), train: dataset(x, y, 2, 1), test: dataset(x, y, 2, 1), loss: "mse" as const, metric: "mse" as const })),
+    tasks: ys.map((y, i) => ({
+      name: `t${i}`,
+      index: i,
+      descriptor: oneHot(i, 2),
+      train: dataset(x, y, 2, 1),
+      test: dataset(x, y, 2, 1),
+      loss: "mse" as const,
+      metric: "mse" as const,
+    })),
   };
   const m = tinyModel({ inputDim: 2, hidden: 4, numTasks: 2, seed: 2 });
   const dro = o.groupDro(2, { eta: 0.05 });
@@ -100,13 +111,23 @@ test("GradNorm with initialLossSteps k: weights stay 1 for k steps, then L_i(0) 
   const m = tinyModel({ inputDim: 2, hidden: 3, numTasks: 2, seed: 4 });
   const W = m.lastSharedVariables[0];
   const rng = new Rng(8);
-  const losses = [[2, 40], [1.6, 35], [1.5, 33], [1.2, 30], [1.0, 29]];
+  const losses = [
+    [2, 40],
+    [1.6, 35],
+    [1.5, 33],
+    [1.2, 30],
+    [1.0, 29],
+  ];
   const grads = losses.map(() => [0, 1].map((t) => Array.from(rng.normals(W.size, 0, t ? 5 : 1))));
   const gn = o.gradNorm(2, { initialLossSteps: 3 });
   const seen: number[][] = [];
   losses.forEach((values, step) => {
     tf.tidy(() => {
-      gn.combineGradients(grads[step].map((g) => ({ [W.name]: tf.tensor(g, W.shape) })), values, ctx(m, [0, 1], step));
+      gn.combineGradients(
+        grads[step].map((g) => ({ [W.name]: tf.tensor(g, W.shape) })),
+        values,
+        ctx(m, [0, 1], step),
+      );
     });
     seen.push(gn.weights());
   });
@@ -115,9 +136,21 @@ test("GradNorm with initialLossSteps k: weights stay 1 for k steps, then L_i(0) 
   // The first move, at step 2, uses L(0) = mean of steps 0..2 and ratios of step 2.
   const L0 = [0, 1].map((t) => (losses[0][t] + losses[1][t] + losses[2][t]) / 3);
   const n = (step: number) => grads[step].map((g) => Math.hypot(...g));
-  let state = o.gradNormStep(o.gradNormInitialState(2), n(2), [0, 1].map((t) => losses[2][t] / L0[t]), 1.5, 0.025);
+  let state = o.gradNormStep(
+    o.gradNormInitialState(2),
+    n(2),
+    [0, 1].map((t) => losses[2][t] / L0[t]),
+    1.5,
+    0.025,
+  );
   o.gradNormWeights(state.logits).forEach((w, i) => assert.ok(Math.abs(w - seen[2][i]) < 1e-9, `step 2, w_${i}: ${seen[2][i]} vs ${w}`));
-  state = o.gradNormStep(state, n(3), [0, 1].map((t) => losses[3][t] / L0[t]), 1.5, 0.025);
+  state = o.gradNormStep(
+    state,
+    n(3),
+    [0, 1].map((t) => losses[3][t] / L0[t]),
+    1.5,
+    0.025,
+  );
   o.gradNormWeights(state.logits).forEach((w, i) => assert.ok(Math.abs(w - seen[3][i]) < 1e-9, `step 3, w_${i}: ${seen[3][i]} vs ${w}`));
   assert.throws(() => o.gradNorm(2, { initialLossSteps: 0 }), /positive integer/);
   m.dispose();

@@ -13,18 +13,29 @@ before(async () => {
   await setupBackend({ quiet: true });
 });
 
-
 const ctx = (model: Architecture, tasks = [0, 1], extra: Partial<o.WeightingContext> = {}): o.WeightingContext => ({ step: 0, model, tasks, ...extra });
 
 test("task losses have the gradients of their formulas, and refuse mismatched shapes", () => {
   const z = [-3, -0.5, 0.2, 4];
   const y = [0, 1, 1, 0];
-  const g = tf.tidy(() => Array.from(tf.grad((p: tf.Tensor) => o.taskLoss("bce", p as tf.Tensor2D, tf.tensor2d(y, [4, 1])))(tf.tensor2d(z, [4, 1])).dataSync()));
+  const g = tf.tidy(() =>
+    Array.from(
+      tf
+        .grad((p: tf.Tensor) => o.taskLoss("bce", p as tf.Tensor2D, tf.tensor2d(y, [4, 1])))(tf.tensor2d(z, [4, 1]))
+        .dataSync(),
+    ),
+  );
   // d/dz of mean BCE-with-logits is (σ(z) − y) / n.
   z.forEach((zi, i) => assert.ok(Math.abs(g[i] - (1 / (1 + Math.exp(-zi)) - y[i]) / 4) < 1e-6, `bce grad ${i}: ${g[i]}`));
   const logits = [1, -1, 0.5];
   const onehot = [0, 1, 0];
-  const gce = tf.tidy(() => Array.from(tf.grad((p: tf.Tensor) => o.taskLoss("softmax-ce", p as tf.Tensor2D, tf.tensor2d(onehot, [1, 3])))(tf.tensor2d(logits, [1, 3])).dataSync()));
+  const gce = tf.tidy(() =>
+    Array.from(
+      tf
+        .grad((p: tf.Tensor) => o.taskLoss("softmax-ce", p as tf.Tensor2D, tf.tensor2d(onehot, [1, 3])))(tf.tensor2d(logits, [1, 3]))
+        .dataSync(),
+    ),
+  );
   const e = logits.map(Math.exp);
   const Z = e.reduce((a, b) => a + b, 0);
   // d/dz of softmax cross-entropy is softmax(z) − y.
@@ -37,7 +48,11 @@ test("uncertainty weighting: config form, per-task initial s, gradient in s vs f
   const m = tinyModel({ inputDim: 2, hidden: 3, numTasks: 3, seed: 1 });
   const c = ctx(m, [2, 0]); // a subset of tasks, out of order
   const L = [0.7, 3.1];
-  const f = () => w.combine(L.map((l) => tf.scalar(l)), c);
+  const f = () =>
+    w.combine(
+      L.map((l) => tf.scalar(l)),
+      c,
+    );
   const g = tf.tidy(() => Array.from(tf.variableGrads(f, [w.logVariances]).grads[w.logVariances.name].dataSync()));
   const base = Array.from(w.logVariances.dataSync());
   for (let i = 0; i < 3; i++) {
@@ -73,12 +88,24 @@ test("GradNorm: weights move by one step on its loss over the last shared layer;
 
   // Step 0 records L_i(0); step 1 uses ratios L_i(1)/L_i(0). Fake a later loss by scaling.
   const first = gradsAt();
-  tf.dispose(Object.values(gn.combineGradients(first.map((r) => r.grads), first.map((r) => r.v), ctx(m))));
+  tf.dispose(
+    Object.values(
+      gn.combineGradients(
+        first.map((r) => r.grads),
+        first.map((r) => r.v),
+        ctx(m),
+      ),
+    ),
+  );
   const w0 = gn.weights();
   const second = gradsAt();
   const values = [second[0].v * 0.5, second[1].v * 0.9]; // task 0 "trains faster"
   const norms = second.map((r) => normOnW(r.grads));
-  const update = gn.combineGradients(second.map((r) => r.grads), values, ctx(m));
+  const update = gn.combineGradients(
+    second.map((r) => r.grads),
+    values,
+    ctx(m),
+  );
   const w1 = gn.weights();
 
   // The update is Σ w_i g_i with the weights before this step's GradNorm move.
@@ -191,7 +218,15 @@ test("group DRO: the update formula, weight shifts to the worst task, config for
   const expected = o.groupDroUpdate(before, [10, 0, 0], 0.2);
   dro.q().forEach((qi, i) => assert.ok(Math.abs(qi - expected[i]) < 1e-12, `q[${i}] = ${qi}, expected ${expected[i]}`));
   const mm = o.minMax(3);
-  const grads = tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => mm.combine([a, b, c] as tf.Scalar[], ctx(m, [0, 1, 2])))([tf.scalar(0.3), tf.scalar(1.7), tf.scalar(0.9)]).map((g) => g.dataSync()[0]));
+  const grads = tf.tidy(() =>
+    tf
+      .grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => mm.combine([a, b, c] as tf.Scalar[], ctx(m, [0, 1, 2])))([
+        tf.scalar(0.3),
+        tf.scalar(1.7),
+        tf.scalar(0.9),
+      ])
+      .map((g) => g.dataSync()[0]),
+  );
   assert.deepEqual(grads, [0, 1, 0]);
   mm.observe?.([0.3, 0.9, 1.7], ctx(m, [0, 1, 2]));
   assert.deepEqual(mm.weights(), [0, 0, 1]);
@@ -219,7 +254,7 @@ test("DWA: equal weights for two periods, then T·softmax(r/τ) summing to T, fa
     dwa.observe?.(p2[k], c(step++));
     assert.deepEqual(dwa.weights(), [1, 1, 1], "second period: equal weights");
   }
-  dwa.observe?.(p2[3], c(step++)); // end of period 2: r = [0.5, 0.9, 1.1]
+  dwa.observe?.(p2[3], c(step)); // end of period 2: r = [0.5, 0.9, 1.1]
   const w = dwa.weights();
   const r = [0.5, 0.9, 1.1];
   const e = r.map((x) => Math.exp(x));
@@ -244,7 +279,11 @@ test("every loss weighting's gradient in the model's parameters matches finite d
   const weightings: o.LossWeighting[] = [o.fixedWeights([0.2, 1.5]), o.equalWeights(2), dro, o.minMax(2), unc];
   const W = m.variables[0];
   for (const w of weightings) {
-    const objective = () => w.combine([0, 1].map((t) => o.taskLoss("mse", m.forward(x, [t])[0], ys[t])), c);
+    const objective = () =>
+      w.combine(
+        [0, 1].map((t) => o.taskLoss("mse", m.forward(x, [t])[0], ys[t])),
+        c,
+      );
     const analytic = tf.tidy(() => Array.from(tf.variableGrads(objective, [W]).grads[W.name].dataSync()));
     for (const k of [0, 4]) {
       const numeric = centralDifference(W, k, objective, 1e-2);
@@ -268,7 +307,15 @@ test("uncertainty weighting learns a larger σ for the noisier of two regression
     outputDim: 1,
     descriptorDim: 2,
     sharedInputs: true,
-    tasks: ys.map((y, i) => ({ name: i ? "noisy" : "clean", index: i, descriptor: oneHot(i, 2), train: dataset(x, y, 2, 1), test: dataset(x, y, 2, 1), loss: "mse" as const, metric: "mse" as const })),
+    tasks: ys.map((y, i) => ({
+      name: i ? "noisy" : "clean",
+      index: i,
+      descriptor: oneHot(i, 2),
+      train: dataset(x, y, 2, 1),
+      test: dataset(x, y, 2, 1),
+      loss: "mse" as const,
+      metric: "mse" as const,
+    })),
   };
   const w = o.uncertaintyWeighting(2);
   const m = tinyModel({ inputDim: 2, hidden: 8, numTasks: 2, seed: 3 });

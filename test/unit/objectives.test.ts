@@ -22,7 +22,8 @@ test("task losses: MSE, stable BCE on logits, softmax cross-entropy", () => {
     assert.ok(Math.abs(mse - 2.5) < 1e-6);
     const z = [-30, -1, 0, 2, 40];
     const y = [0, 1, 1, 0, 1];
-    const ref = z.reduce((s, zi, i) => s - (y[i] * Math.log(1 / (1 + Math.exp(-zi))) + (1 - y[i]) * Math.log(1 - 1 / (1 + Math.exp(-zi)) || 1e-300)), 0) / z.length;
+    const ref =
+      z.reduce((s, zi, i) => s - (y[i] * Math.log(1 / (1 + Math.exp(-zi))) + (1 - y[i]) * Math.log(1 - 1 / (1 + Math.exp(-zi)) || 1e-300)), 0) / z.length;
     const bce = o.taskLoss("bce", tf.tensor2d(z, [5, 1]), tf.tensor2d(y, [5, 1])).dataSync()[0];
     assert.ok(Number.isFinite(bce) && Math.abs(bce - ref) < 1e-4, `${bce} vs ${ref}`);
     const ce = o.taskLoss("softmax-ce", tf.tensor2d([[2, 0, 0]]), tf.tensor2d([[1, 0, 0]])).dataSync()[0];
@@ -72,7 +73,10 @@ test("GradNorm's weight gradient follows the numeric derivative of its loss, thr
   assert.ok(analytic[0] > 0 && analytic[1] < 0, `gradient ${analytic}`);
   // Through w = T·softmax(s), at logits whose weights are w.
   const s = w.map(Math.log);
-  assert.deepEqual(o.gradNormWeights(s).map((x) => +x.toFixed(12)), w);
+  assert.deepEqual(
+    o.gradNormWeights(s).map((x) => +x.toFixed(12)),
+    w,
+  );
   const viaS = o.softmaxWeightsBackward(w, analytic);
   numeric((ss) => loss(o.gradNormWeights(ss)), s).forEach((d, i) => assert.ok(Math.abs(d - viaS[i]) < 1e-6, `∂/∂s_${i}: ${viaS[i]} vs ${d}`));
   // The first Adam step moves each logit by the learning rate against its gradient's sign.
@@ -140,7 +144,15 @@ function noisyFamily(seed: number): TaskFamily {
   const make = (noise: number) => Float32Array.from({ length: n }, (_, i) => x[2 * i] - x[2 * i + 1] + rng.normal(0, noise));
   const y0 = make(0.05);
   const y1 = make(1.5);
-  const t = (name: string, y: Float32Array, i: number) => ({ name, index: i, descriptor: oneHot(i, 2), train: dataset(x, y, 2, 1), test: dataset(x, y, 2, 1), loss: "mse" as const, metric: "mse" as const });
+  const t = (name: string, y: Float32Array, i: number) => ({
+    name,
+    index: i,
+    descriptor: oneHot(i, 2),
+    train: dataset(x, y, 2, 1),
+    test: dataset(x, y, 2, 1),
+    loss: "mse" as const,
+    metric: "mse" as const,
+  });
   return { name: "noisy", inputDim: 2, outputDim: 1, descriptorDim: 2, tasks: [t("clean", y0, 0), t("noisy", y1, 1)], sharedInputs: true };
 }
 
@@ -157,14 +169,32 @@ test("uncertainty weighting learns a larger σ for the noisier task", async () =
 test("every loss weighting's gradient in the task losses matches finite differences", () => {
   const c = ctx();
   const base = [0.7, 1.9];
-  const weightings: o.LossWeighting[] = [o.fixedWeights([0.3, 1.2]), o.equalWeights(2), o.dynamicWeightAverage(2), o.groupDro(2, 0.3), o.minMax(2), o.uncertaintyWeighting(2, 0.4)];
+  const weightings: o.LossWeighting[] = [
+    o.fixedWeights([0.3, 1.2]),
+    o.equalWeights(2),
+    o.dynamicWeightAverage(2),
+    o.groupDro(2, 0.3),
+    o.minMax(2),
+    o.uncertaintyWeighting(2, 0.4),
+  ];
   // Move DRO's weights away from uniform first, so the check is not trivial.
   weightings[3].observe?.([0.2, 2.0], c);
   for (const w of weightings) {
-    const f = (ls: number[]) => tf.tidy(() => w.combine(ls.map((l) => tf.scalar(l)), c).dataSync()[0]);
+    const f = (ls: number[]) =>
+      tf.tidy(
+        () =>
+          w
+            .combine(
+              ls.map((l) => tf.scalar(l)),
+              c,
+            )
+            .dataSync()[0],
+      );
     const analytic = tf.tidy(() => {
       const vars = base.map((l) => tf.scalar(l));
-      return tf.grads((a: tf.Tensor, b: tf.Tensor) => w.combine([a as tf.Scalar, b as tf.Scalar], c))(vars).map((g) => g.dataSync()[0]);
+      return tf
+        .grads((a: tf.Tensor, b: tf.Tensor) => w.combine([a as tf.Scalar, b as tf.Scalar], c))(vars)
+        .map((g) => g.dataSync()[0]);
     });
     base.forEach((_, i) => {
       const e = 1e-2;

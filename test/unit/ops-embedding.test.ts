@@ -8,9 +8,21 @@ before(async () => {
   await setupBackend({ quiet: true, prefer: "wasm" });
 });
 
-const table = () => tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+const table = () =>
+  tf.tensor2d([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+    [7, 8],
+  ]);
 const ids = () => tf.tensor1d([2, 0, 2, 3], "int32");
-const weights = () => tf.tensor2d([[1, -1], [2, 0.5], [0, 3], [-2, 1]]);
+const weights = () =>
+  tf.tensor2d([
+    [1, -1],
+    [2, 0.5],
+    [0, 3],
+    [-2, 1],
+  ]);
 
 test("tf.gather's gradient really is missing on WASM (the reason for this op)", () => {
   assert.throws(() => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.gather(t, ids()).mul(weights()).sum())(table())), /UnsortedSegmentSum/);
@@ -18,16 +30,42 @@ test("tf.gather's gradient really is missing on WASM (the reason for this op)", 
 
 test("embeddingLookup's forward pass gathers rows", () => {
   const out = tf.tidy(() => embeddingLookup(table(), ids()).arraySync());
-  assert.deepEqual(out, [[5, 6], [1, 2], [5, 6], [7, 8]]);
+  assert.deepEqual(out, [
+    [5, 6],
+    [1, 2],
+    [5, 6],
+    [7, 8],
+  ]);
 });
 
 test("embeddingLookup's gradient on WASM equals tf.gather's gradient on cpu", async () => {
-  const wasm = tf.tidy(() => tf.grad((t: tf.Tensor) => embeddingLookup(t as tf.Tensor2D, ids()).mul(weights()).sum())(table()).arraySync());
+  const wasm = tf.tidy(() =>
+    tf
+      .grad((t: tf.Tensor) =>
+        embeddingLookup(t as tf.Tensor2D, ids())
+          .mul(weights())
+          .sum(),
+      )(table())
+      .arraySync(),
+  );
   await tf.setBackend("cpu");
   try {
-    const cpu = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.gather(t, ids()).mul(weights()).sum())(table()).arraySync());
+    const cpu = tf.tidy(() =>
+      tf
+        .grad((t: tf.Tensor) => tf.gather(t, ids()).mul(weights()).sum())(table())
+        .arraySync(),
+    );
     assert.deepEqual(wasm, cpu);
-    assert.deepEqual(cpu, [[2, 0.5], [0, 0], [1, 2], [-2, 1]], "repeated ids accumulate");
+    assert.deepEqual(
+      cpu,
+      [
+        [2, 0.5],
+        [0, 0],
+        [1, 2],
+        [-2, 1],
+      ],
+      "repeated ids accumulate",
+    );
   } finally {
     await tf.setBackend("wasm");
   }

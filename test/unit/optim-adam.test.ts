@@ -11,8 +11,16 @@ before(async () => {
 /** Trains two variables on a fixed quadratic with the given optimizer and returns their values. */
 function trajectory(optimizer: tf.Optimizer, steps: number): number[] {
   const a = tf.variable(tf.tensor1d([1, 2, 3]));
-  const b = tf.variable(tf.tensor2d([[1, -1], [0.5, 2]]));
-  const c = tf.tensor2d([[1, 2], [3, 4]]);
+  const b = tf.variable(
+    tf.tensor2d([
+      [1, -1],
+      [0.5, 2],
+    ]),
+  );
+  const c = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+  ]);
   for (let i = 0; i < steps; i++) {
     optimizer.minimize(() => tf.tidy(() => a.square().sum().add(b.mul(c).sum()).add(b.square().mul(0.3).sum()) as tf.Scalar));
   }
@@ -58,7 +66,14 @@ test("above JS_UPDATE_LIMIT parameters FlatAdam updates with kernels, to the sam
   const n = JS_UPDATE_LIMIT + 1000;
   const run = (optimizer: tf.Optimizer): number[] => {
     const w = tf.variable(tf.linspace(-1, 1, n));
-    const loss = () => tf.tidy(() => w.square().mul(tf.linspace(0.5, 2, n)).sum() as tf.Scalar);
+    const loss = () =>
+      tf.tidy(
+        () =>
+          w
+            .square()
+            .mul(tf.linspace(0.5, 2, n))
+            .sum() as tf.Scalar,
+      );
     optimizer.minimize(loss);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 9; i++) optimizer.minimize(loss);

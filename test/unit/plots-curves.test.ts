@@ -6,7 +6,14 @@ import { curvesWithSpread, TASK_COLORS, type ScatterTrace } from "../../lib/plot
 test("curvesWithSpread draws the mean over runs with ± sd error bars, one trace per group", () => {
   const fig = curvesWithSpread(
     [
-      { label: "a", x: [0, 1, 2], runs: [[1, 2, 3], [3, 4, 5]] },
+      {
+        label: "a",
+        x: [0, 1, 2],
+        runs: [
+          [1, 2, 3],
+          [3, 4, 5],
+        ],
+      },
       { label: "b", x: [0, 1, 2], runs: [[1, 1, 1]], dash: "dash", color: "#000" },
     ],
     { title: "t", xTitle: "epoch", yTitle: "loss" },

@@ -5,12 +5,18 @@ import { normalizeFigure } from "../../lib/plots/figure";
 
 test("imageRows reads a row-major image, row 0 first", () => {
   const flat = [0, 1, 2, 3, /* second image */ 4, 5, 6, 7];
-  assert.deepEqual(imageRows(flat, 1, 2), [[4, 5], [6, 7]]);
+  assert.deepEqual(imageRows(flat, 1, 2), [
+    [4, 5],
+    [6, 7],
+  ]);
   assert.throws(() => imageRows(flat, 2, 2), /outside/);
 });
 
 test("every panel of an image row is upright: its own y-axis runs downwards", () => {
-  const pixels = [[1, 0], [0, 0]]; // a dark pixel top-left
+  const pixels = [
+    [1, 0],
+    [0, 0],
+  ]; // a dark pixel top-left
   for (const count of [1, 4, 6]) {
     const fig = normalizeFigure(imageRow(Array.from({ length: count }, (_, k) => ({ pixels, caption: `image ${k}` }))));
     assert.equal(fig.data.length, count);

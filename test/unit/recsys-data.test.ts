@@ -32,7 +32,10 @@ test("the shipped logs regenerate byte for byte", (t) => {
   if (!sameZlib) t.diagnostic(`zlib ${process.versions.zlib} is not ${SHIPPED_LOGS_ZLIB}, which wrote the files: comparing the decompressed CSV only`);
   for (const split of ["train", "test"] as const) {
     const shipped = fs.readFileSync(path.join(ROOT, "data", "recsys", `${split}.csv.gz`));
-    assert.ok(zlib.gunzipSync(fresh[split]).equals(zlib.gunzipSync(shipped)), `${split}.csv.gz holds other rows than a regeneration: run npx tsx data/recsys/generate.ts`);
+    assert.ok(
+      zlib.gunzipSync(fresh[split]).equals(zlib.gunzipSync(shipped)),
+      `${split}.csv.gz holds other rows than a regeneration: run npx tsx data/recsys/generate.ts`,
+    );
     if (sameZlib) assert.ok(fresh[split].equals(shipped), `${split}.csv.gz differs from a regeneration: run npx tsx data/recsys/generate.ts`);
   }
   assert.equal(loadLog("train").length, SHIPPED_LOGS.trainQueries * 10);

@@ -16,7 +16,9 @@ function corr(a: readonly number[], b: readonly number[]): number {
   const n = a.length;
   const ma = a.reduce((s, x) => s + x, 0) / n;
   const mb = b.reduce((s, x) => s + x, 0) / n;
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < n; i++) {
     ab += (a[i] - ma) * (b[i] - mb);
     aa += (a[i] - ma) ** 2;
@@ -31,7 +33,14 @@ test("ranking metrics: NDCG is 1 for the true order and lower for the reverse; c
   assert.equal(groups.length, 20);
   const gains = rows.map((r) => r.trueRelevance);
   assert.ok(Math.abs(ndcgAtK(groups, gains, gains, 5) - 1) < 1e-12);
-  assert.ok(ndcgAtK(groups, gains.map((g) => -g), gains, 5) < 0.9);
+  assert.ok(
+    ndcgAtK(
+      groups,
+      gains.map((g) => -g),
+      gains,
+      5,
+    ) < 0.9,
+  );
   const a = [2, -1, 0];
   const b = [-2, 1, 0];
   const onlyA = combinedScore([a, b], [1, 0]);
@@ -40,8 +49,24 @@ test("ranking metrics: NDCG is 1 for the true order and lower for the reverse; c
   const p = (z: number) => 1 / (1 + Math.exp(-z));
   assert.ok(Math.abs(combinedScore([[0.3], [-1.2]], [1, 2])[0] - Math.log(p(0.3) * p(-1.2) ** 2)) < 1e-12);
   assert.equal(topKMean([[0, 1, 2]], combinedScore([a, b], [0, 1]), [10, 20, 30], 1), 20);
-  assert.deepEqual(gatePolarization([[[0.5, 0.5], [1, 0]]]), [0.75]);
-  assert.deepEqual(gateUtilisation([[[0.5, 0.5], [1, 0]]]), [[0.75, 0.25]]);
+  assert.deepEqual(
+    gatePolarization([
+      [
+        [0.5, 0.5],
+        [1, 0],
+      ],
+    ]),
+    [0.75],
+  );
+  assert.deepEqual(
+    gateUtilisation([
+      [
+        [0.5, 0.5],
+        [1, 0],
+      ],
+    ]),
+    [[0.75, 0.25]],
+  );
 });
 
 test("the ranker trains on WASM with embeddings, a position tower and gate dropout, without tensor leaks", async () => {
@@ -95,7 +120,10 @@ test("the position tower takes position bias out of the serving score", async ()
     await trainRanker(model, family, { steps: 150, batchSize: 512, learningRate: 0.01, seed: 1, progress: false });
     const click = rankerScores(model, test)[0];
     model.dispose();
-    return corr(click.map((s, i) => s - logit(Math.min(Math.max(test[i].trueRelevance, 1e-4), 1 - 1e-4))), positions);
+    return corr(
+      click.map((s, i) => s - logit(Math.min(Math.max(test[i].trueRelevance, 1e-4), 1 - 1e-4))),
+      positions,
+    );
   };
   const without = await residualCorrelation(false);
   const withTower = await residualCorrelation(true);

@@ -14,14 +14,23 @@ test("the examination probabilities the simulator logs are the ones it was given
   }
   // E[click | position, device] = E[relevance] × examination(position, device), so the empirical
   // click rate divided by the mean true relevance estimates the configured examination probability.
-  for (const [p, d] of [[0, 0], [4, 0], [4, 2], [9, 1], [9, 2]]) {
+  for (const [p, d] of [
+    [0, 0],
+    [4, 0],
+    [4, 2],
+    [9, 1],
+    [9, 2],
+  ]) {
     const rows = log.filter((r) => r.position === p && r.device === d);
     const clicks = rows.reduce((s, r) => s + r.clicked, 0);
     const relevance = rows.reduce((s, r) => s + r.trueRelevance, 0);
     const configured = Math.pow(1 + p, -decay[DEVICES[d]]);
     const sd = Math.sqrt(relevance * configured);
     assert.ok(rows.length > 300, `too few rows at position ${p}, device ${d}`);
-    assert.ok(Math.abs(clicks - relevance * configured) < 4 * sd + 2, `position ${p}, ${DEVICES[d]}: clicks / relevance = ${(clicks / relevance).toFixed(3)}, configured ${configured.toFixed(3)}`);
+    assert.ok(
+      Math.abs(clicks - relevance * configured) < 4 * sd + 2,
+      `position ${p}, ${DEVICES[d]}: clicks / relevance = ${(clicks / relevance).toFixed(3)}, configured ${configured.toFixed(3)}`,
+    );
   }
 });
 
@@ -33,7 +42,10 @@ test("candidate generation returns a few hundred distinct candidates and slates 
   assert.ok(!candidates.includes(0), "the query video is not its own candidate");
   const log = sim.log(4, { seed: 1 });
   assert.equal(log.length, 40);
-  assert.deepEqual(log.slice(0, 10).map((r) => r.position), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    log.slice(0, 10).map((r) => r.position),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
 });
 
 test("click-bait videos get more clicks and less satisfaction than average", () => {
@@ -55,7 +67,9 @@ test("engagement and satisfaction agree only partly", () => {
   const b = log.map((r) => r.trueSatisfaction);
   const ma = a.reduce((s, x) => s + x, 0) / a.length;
   const mb = b.reduce((s, x) => s + x, 0) / b.length;
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   a.forEach((x, i) => ((ab += (x - ma) * (b[i] - mb)), (aa += (x - ma) ** 2), (bb += (b[i] - mb) ** 2)));
   const r = ab / Math.sqrt(aa * bb);
   assert.ok(r < 0.8, `relevance and satisfaction correlate at ${r.toFixed(2)}`);

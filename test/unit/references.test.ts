@@ -10,7 +10,10 @@ import * as path from "path";
 import { setupBackend } from "../../lib/backend";
 import { maxDiff, referenceInputs, runOurs, type ReferenceInputs, type ReferenceOutputs } from "../../bench/references/weightings";
 
-const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "references.json"), "utf8")) as { inputs: ReferenceInputs; reference: ReferenceOutputs };
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "references.json"), "utf8")) as {
+  inputs: ReferenceInputs;
+  reference: ReferenceOutputs;
+};
 let ours: ReferenceOutputs;
 
 before(async () => {

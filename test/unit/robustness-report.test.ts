@@ -29,10 +29,13 @@ test("a claim counts as held only on the seeds whose record says so; a run with 
   const folded = foldRuns("03-x", runs, records);
   assert.deepEqual(folded.seeds, [1, 2, 3, 4]);
   assert.equal(folded.backend, "wasm");
-  assert.deepEqual(folded.claims.map((c) => [c.id, c.held, c.of, c.failedSeeds]), [
-    ["a", 3, 4, [3]],
-    ["b", 1, 4, [2, 3, 4]],
-  ]);
+  assert.deepEqual(
+    folded.claims.map((c) => [c.id, c.held, c.of, c.failedSeeds]),
+    [
+      ["a", 3, 4, [3]],
+      ["b", 1, 4, [2, 3, 4]],
+    ],
+  );
 });
 
 test("9 of 10 holds, 8 of 10 does not; the markdown says which and why", () => {
@@ -41,7 +44,13 @@ test("9 of 10 holds, 8 of 10 does not; the markdown says which and why", () => {
   assert.equal(claimHolds({ held: 0, of: 0 }), false);
   const seeds = Array.from({ length: 10 }, (_, i) => i + 1);
   const records = seeds.map((s) => record(s, { good: s !== 5, bad: s > 2 && s !== 7 }));
-  const md = robustnessMarkdown([foldRuns("03-x", seeds.map((s, i) => run(s, records[i])), records)]);
+  const md = robustnessMarkdown([
+    foldRuns(
+      "03-x",
+      seeds.map((s, i) => run(s, records[i])),
+      records,
+    ),
+  ]);
   assert.match(md, /\*\*1 of 2 claims hold\*\*/);
   assert.match(md, /`good` \| good \\\| statement \| 9 \/ 10 \| holds \(not on seed 5\)/);
   assert.match(md, /`bad` .* 7 \/ 10 \| \*\*does not hold\*\* \(not on seed 1, 2, 7\)/);

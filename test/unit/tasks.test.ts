@@ -16,10 +16,11 @@ test("the MMoE synthetic family's linear parts have correlation p", () => {
     assert.ok(Math.abs(r - p) < 0.02, `p = ${p}: empirical ${r}`);
   }
   const many = mmoeSyntheticFamily({ correlation: 0.5, numTasks: 4, trainSize: 20000, testSize: 10, seed: 2 });
-  for (let a = 0; a < 4; a++) for (let b = a + 1; b < 4; b++) {
-    const r = pearson(many.linearParts[a], many.linearParts[b]);
-    assert.ok(Math.abs(r - 0.5) < 0.03, `tasks ${a},${b}: ${r}`);
-  }
+  for (let a = 0; a < 4; a++)
+    for (let b = a + 1; b < 4; b++) {
+      const r = pearson(many.linearParts[a], many.linearParts[b]);
+      assert.ok(Math.abs(r - 0.5) < 0.03, `tasks ${a},${b}: ${r}`);
+    }
 });
 
 test("clustered synthetic tasks correlate within a cluster only", () => {
@@ -38,7 +39,10 @@ test("families are seeded: same seed same data, another seed other data", () => 
   assert.notDeepEqual(a.tasks[1].train.y, c.tasks[1].train.y);
   const s1 = sinusoidFamily({ seed: 1 });
   const s2 = sinusoidFamily({ seed: 1 });
-  assert.deepEqual(s1.tasks.map((t) => t.amplitude), s2.tasks.map((t) => t.amplitude));
+  assert.deepEqual(
+    s1.tasks.map((t) => t.amplitude),
+    s2.tasks.map((t) => t.amplitude),
+  );
   assert.ok(s1.tasks.every((t) => t.amplitude >= 0.5 && t.amplitude <= 3));
 });
 
@@ -63,20 +67,33 @@ test("the Fashion-MNIST subset loads balanced, in [0, 1], with its families", ()
   assert.equal(footwear, 1800, "three footwear classes of 600");
   assert.equal(fashionOneVsRestFamily({ classes: [0, 8] }).tasks[1].name, "is Bag");
   const mixed = fashionMixedLossFamily({ trainSize: 100 });
-  assert.deepEqual(mixed.tasks.map((t) => t.loss), ["bce", "mse"]);
+  assert.deepEqual(
+    mixed.tasks.map((t) => t.loss),
+    ["bce", "mse"],
+  );
   assert.equal(mixed.tasks[0].train.n, 100);
 });
 
-test("the shipped subset regenerates byte for byte from the original files", { skip: !fs.existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") && "Debian's dataset-fashion-mnist is not installed (.ci/run installs it)" }, () => {
-  const root = path.resolve(__dirname, "..", "..");
-  const { makeSubset } = require(path.join(root, "data", "fashion-mnist", "make-subset.ts")) as { makeSubset(dir: string): Buffer };
-  const fresh = makeSubset("/usr/share/datasets/fashion-mnist");
-  assert.ok(fresh.equals(fs.readFileSync(path.join(root, "data", "fashion-mnist", "subset.bin.gz"))));
-});
+test(
+  "the shipped subset regenerates byte for byte from the original files",
+  {
+    skip:
+      !fs.existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") && "Debian's dataset-fashion-mnist is not installed (.ci/run installs it)",
+  },
+  () => {
+    const root = path.resolve(__dirname, "..", "..");
+    const { makeSubset } = require(path.join(root, "data", "fashion-mnist", "make-subset.ts")) as { makeSubset(dir: string): Buffer };
+    const fresh = makeSubset("/usr/share/datasets/fashion-mnist");
+    assert.ok(fresh.equals(fs.readFileSync(path.join(root, "data", "fashion-mnist", "subset.bin.gz"))));
+  },
+);
 
 test("withTrainSizes cuts each task's training set and batches stay in range", () => {
   const fam = withTrainSizes(mmoeSyntheticFamily({ correlation: 0.5, numTasks: 2, trainSize: 100, testSize: 10 }), [80, 5]);
-  assert.deepEqual(fam.tasks.map((t) => t.train.n), [80, 5]);
+  assert.deepEqual(
+    fam.tasks.map((t) => t.train.n),
+    [80, 5],
+  );
   assert.equal(fam.sharedInputs, false);
   const idx = batchIndices(50, 20, new Rng(1));
   assert.equal(new Set(idx).size, 20);

@@ -13,7 +13,6 @@ before(async () => {
   await setupBackend({ quiet: true });
 });
 
-
 interface TaskSpec {
   n: number;
   noise?: number;
@@ -39,7 +38,15 @@ function family(specs: TaskSpec[], seed: number, sharedInputs = false, testN = 6
     };
     const trainX = sharedX ?? rng.normals(s.n * d);
     const testX = sharedTestX ?? rng.normals(testN * d);
-    return { name: `t${t}`, index: t, descriptor: oneHot(t, specs.length), train: make(trainX, s.n), test: make(testX, testN), loss: s.loss ?? "mse", metric: s.metric ?? "mse" };
+    return {
+      name: `t${t}`,
+      index: t,
+      descriptor: oneHot(t, specs.length),
+      train: make(trainX, s.n),
+      test: make(testX, testN),
+      loss: s.loss ?? "mse",
+      metric: s.metric ?? "mse",
+    };
   });
   return { name: "linear", inputDim: d, outputDim: 1, descriptorDim: specs.length, tasks, sharedInputs };
 }
@@ -64,7 +71,10 @@ test("every weighting trains the tiny model, lowers the loss, and leaks no tenso
     const h = await train(model, fam, { weighting: w, steps: 100, batchSize: 32, learningRate: 0.02, progress: false, evalEvery: 50 });
     assert.equal(tf.memory().numTensors, before, `${w.name} leaked ${tf.memory().numTensors - before} tensors`);
     assert.equal(h.steps.length, 100);
-    assert.deepEqual(h.evals.map((e) => e.step), [50, 100]);
+    assert.deepEqual(
+      h.evals.map((e) => e.step),
+      [50, 100],
+    );
     const start = evaluateOnce(h, 0);
     const end = h.recentLosses(10);
     end.forEach((l, i) => assert.ok(l < start[i], `${w.name}, task ${i}: ${start[i]} → ${l}`));
@@ -89,7 +99,12 @@ test("shared inputs: one forward call serves all tasks; otherwise one call per t
   assert.deepEqual(trainCalls, Array(5).fill([0, 1]));
   const separate = tinyModel({ inputDim: 3, numTasks: 2, seed: 2, hidden: 8, headScale: 0.3 });
   await train(separate, family([{ n: 100 }, { n: 100 }], 2, false), { steps: 5, progress: false, evalEvery: 0 });
-  assert.deepEqual(separate.calls.slice(0, 10), Array(5).fill([[0], [1]]).flat());
+  assert.deepEqual(
+    separate.calls.slice(0, 10),
+    Array(5)
+      .fill([[0], [1]])
+      .flat(),
+  );
   shared.dispose();
   separate.dispose();
 });
@@ -99,7 +114,16 @@ test("the same seed gives an identical history; a different seed does not", asyn
   const run = async (seed: number, weighting: () => o.Weighting) => {
     const model = tinyModel({ inputDim: 3, numTasks: 3, seed: 4, hidden: 8, headScale: 0.3 });
     const w = weighting();
-    const h = await train(model, fam, { weighting: w, steps: 40, batchSize: 16, seed, progress: false, taskSampling: "temperature", tasksPerStep: 2, evalEvery: 20 });
+    const h = await train(model, fam, {
+      weighting: w,
+      steps: 40,
+      batchSize: 16,
+      seed,
+      progress: false,
+      taskSampling: "temperature",
+      tasksPerStep: 2,
+      evalEvery: 20,
+    });
     model.dispose();
     w.dispose?.();
     h.steps.forEach((s) => assert.equal(s.losses.filter(Number.isFinite).length, 2, "two distinct tasks per step"));
@@ -113,19 +137,28 @@ test("the same seed gives an identical history; a different seed does not", asyn
 
 test("task sampling in the trainer: frequencies match uniform, proportional and temperature probabilities", async () => {
   const sizes = [400, 100, 25];
-  const fam = family(sizes.map((n) => ({ n })), 4);
+  const fam = family(
+    sizes.map((n) => ({ n })),
+    4,
+  );
   const steps = 600;
   for (const strategy of ["uniform", "proportional", "temperature"] as const) {
     const model = tinyModel({ inputDim: 3, numTasks: 3, seed: 1, hidden: 2, headScale: 0.3 });
     const h = await train(model, fam, { steps, batchSize: 4, taskSampling: strategy, temperature: 2, tasksPerStep: 1, progress: false, evalEvery: 0 });
     const counts = [0, 1, 2].map((t) => h.steps.filter((s) => Number.isFinite(s.losses[t])).length);
-    assert.equal(counts.reduce((a, b) => a + b, 0), steps, "one task per step");
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      steps,
+      "one task per step",
+    );
     // Expected by hand: uniform 1/3; proportional n_i/Σn; temperature 2: √n_i/Σ√n (= [20, 10, 5]/35).
     const expected = { uniform: [1 / 3, 1 / 3, 1 / 3], proportional: [400 / 525, 100 / 525, 25 / 525], temperature: [20 / 35, 10 / 35, 5 / 35] }[strategy];
     taskProbabilities(strategy, sizes, 2).forEach((q, i) => assert.ok(Math.abs(q - expected[i]) < 1e-12));
     const p = expected;
     // Tolerance: 4 binomial standard deviations.
-    counts.forEach((c, i) => assert.ok(Math.abs(c / steps - p[i]) < 4 * Math.sqrt((p[i] * (1 - p[i])) / steps) + 1e-9, `${strategy}: task ${i} ${c / steps} vs ${p[i]}`));
+    counts.forEach((c, i) =>
+      assert.ok(Math.abs(c / steps - p[i]) < 4 * Math.sqrt((p[i] * (1 - p[i])) / steps) + 1e-9, `${strategy}: task ${i} ${c / steps} vs ${p[i]}`),
+    );
     model.dispose();
   }
 });
@@ -137,9 +170,19 @@ test("epochs: steps = epochs × steps per epoch; DWA's epoch period follows the 
   const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 8, headScale: 0.3 });
   const dwa = o.dynamicWeightAverage(2, { period: "epoch" });
   const seen: number[] = [];
-  const h = await train(model, fam, { weighting: dwa, epochs: 3, batchSize: 32, progress: false, evalEvery: 0, callbacks: { onStep: (r) => seen.push(r.step) } });
+  const h = await train(model, fam, {
+    weighting: dwa,
+    epochs: 3,
+    batchSize: 32,
+    progress: false,
+    evalEvery: 0,
+    callbacks: { onStep: (r) => seen.push(r.step) },
+  });
   assert.equal(h.steps.length, 12);
-  assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 12 }, (_, i) => i),
+  );
   // Records hold the weights after each step. Epochs 1 and 2 (steps 0–7) train with equal weights;
   // the last step of epoch 2 sets the weights epoch 3 uses, which then stay fixed for the epoch.
   h.steps.slice(0, 7).forEach((s) => assert.deepEqual(s.weights, [1, 1]));
@@ -158,7 +201,14 @@ test("callbacks and observe: onStep/onEval run, gradient weightings see the loss
   const spy: o.GradientWeighting = { ...base, observe: (v) => observed.push([...v]) };
   const evals: number[] = [];
   let shorthand = 0;
-  const h = await train(model, fam, { weighting: spy, steps: 20, evalEvery: 5, progress: false, callbacks: { onEval: (r) => evals.push(r.step) }, onStep: () => shorthand++ });
+  const h = await train(model, fam, {
+    weighting: spy,
+    steps: 20,
+    evalEvery: 5,
+    progress: false,
+    callbacks: { onEval: (r) => evals.push(r.step) },
+    onStep: () => shorthand++,
+  });
   assert.deepEqual(evals, [5, 10, 15, 20]);
   assert.equal(shorthand, 20);
   assert.equal(observed.length, 20);
@@ -169,7 +219,15 @@ test("callbacks and observe: onStep/onEval run, gradient weightings see the loss
 
 test("early stopping stops on the test loss and restores the best weights", async () => {
   // Few, noisy training points and a wide model: the test loss turns up as it overfits.
-  const fam = family([{ n: 12, noise: 1 }, { n: 12, noise: 1 }], 7, false, 200);
+  const fam = family(
+    [
+      { n: 12, noise: 1 },
+      { n: 12, noise: 1 },
+    ],
+    7,
+    false,
+    200,
+  );
   const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 64, headScale: 0.3 });
   const h = await train(model, fam, { steps: 2000, batchSize: 12, learningRate: 0.05, evalEvery: 10, earlyStopping: { patience: 3 }, progress: false });
   assert.ok(h.stoppedEarlyAt !== null && h.stoppedEarlyAt < 2000, `stopped at ${h.stoppedEarlyAt}`);
@@ -213,7 +271,10 @@ test("metrics and evaluate: accuracy (binary and one-hot), AUC with ties, per-ta
   const model = tinyModel({ inputDim: 3, numTasks: 2, seed: 1, hidden: 8, headScale: 0.3 });
   const h = await train(model, fam, { steps: 150, learningRate: 0.03, progress: false, evalEvery: 50 });
   const ev = evaluate(model, fam, "test");
-  assert.deepEqual(h.final().testLosses.map((x) => +x.toFixed(5)), ev.losses.map((x) => +x.toFixed(5)));
+  assert.deepEqual(
+    h.final().testLosses.map((x) => +x.toFixed(5)),
+    ev.losses.map((x) => +x.toFixed(5)),
+  );
   assert.ok(ev.metrics[1] > 0.8 && ev.metrics[1] <= 1, `accuracy ${ev.metrics[1]}`);
   assert.ok(Math.abs(ev.metrics[0] - ev.losses[0]) < 1e-4, "MSE metric equals the MSE loss");
   assert.deepEqual(h.series("testMetric", 1).x, [50, 100, 150]);

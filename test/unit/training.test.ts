@@ -16,7 +16,16 @@ before(async () => {
 });
 
 const family = () => mmoeSyntheticFamily({ correlation: 0.8, numTasks: 2, inputDim: 10, trainSize: 400, testSize: 100, seed: 2 });
-const weightings = (): o.Weighting[] => [o.equalWeights(2), o.fixedWeights([0.3, 0.7]), o.uncertaintyWeighting(2), o.gradNorm(2), o.dynamicWeightAverage(2, { period: 5 }), o.minMax(2), o.groupDro(2), o.pcgrad(2)];
+const weightings = (): o.Weighting[] => [
+  o.equalWeights(2),
+  o.fixedWeights([0.3, 0.7]),
+  o.uncertaintyWeighting(2),
+  o.gradNorm(2),
+  o.dynamicWeightAverage(2, { period: 5 }),
+  o.minMax(2),
+  o.groupDro(2),
+  o.pcgrad(2),
+];
 
 test("every weighting trains every step with no tensor leaks", async () => {
   const fam = family();
@@ -70,7 +79,10 @@ test("early stopping stops and restores the best weights", async () => {
 
 test("task sampling frequencies follow uniform, proportional and temperature probabilities", () => {
   const sizes = [900, 90, 10];
-  assert.deepEqual(taskProbabilities("proportional", sizes).map((p) => +p.toFixed(3)), [0.9, 0.09, 0.01]);
+  assert.deepEqual(
+    taskProbabilities("proportional", sizes).map((p) => +p.toFixed(3)),
+    [0.9, 0.09, 0.01],
+  );
   const t2 = taskProbabilities("temperature", sizes, 2);
   const expected = sizes.map(Math.sqrt);
   const z = expected.reduce((a, b) => a + b, 0);

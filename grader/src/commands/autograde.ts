@@ -48,16 +48,22 @@ export function pickSubmission(dir: string, homework: string): { file?: string; 
   if (link) return { reason: `The uploaded ${path.basename(link.file)} is ${link.why}, not a notebook file: upload the notebook itself.` };
   if (all.length === 1) return { file: all[0] };
   if (!all.length) return { reason: `No notebook was uploaded: submit your ${homework}.ipynb.` };
-  return { reason: `Several notebooks were uploaded (${all.map((f) => path.basename(f)).join(", ")}) and none is named ${homework}.ipynb: upload just that one.` };
+  return {
+    reason: `Several notebooks were uploaded (${all.map((f) => path.basename(f)).join(", ")}) and none is named ${homework}.ipynb: upload just that one.`,
+  };
 }
 
 /** A results.json with score 0 and the reason nothing was graded, so the student sees why. */
 function writeUngraded(base: string, reason: string): void {
-  writeAtomic(path.join(base, "results", "results.json"), JSON.stringify({ score: 0, output: reason, output_format: "text", visibility: "visible", tests: [] }, null, 2));
+  writeAtomic(
+    path.join(base, "results", "results.json"),
+    JSON.stringify({ score: 0, output: reason, output_format: "text", visibility: "visible", tests: [] }, null, 2),
+  );
 }
 
 /** What a student sees when grading itself broke (not the submission). */
-const brokeMessage = (e: unknown) => `The autograder failed before it could finish grading this submission; please tell the course staff. (${e instanceof Error ? e.message : String(e)})`;
+const brokeMessage = (e: unknown) =>
+  `The autograder failed before it could finish grading this submission; please tell the course staff. (${e instanceof Error ? e.message : String(e)})`;
 
 /** Set once the final results.json is written: a late error must not replace a finished grade. */
 let finished = false;

@@ -27,9 +27,34 @@ import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { capBytes, extractNotebooks, safeComponent } from "../archive";
 import { courseDir, userPath } from "../course";
-import { computeReference, gradeSubmission, identifyHomework, knownHomeworks, referenceLimits, ungradedResult, type GradeOptions, type Identification, type GradeResult, type Reference } from "../grade-submission";
+import {
+  computeReference,
+  gradeSubmission,
+  identifyHomework,
+  knownHomeworks,
+  referenceLimits,
+  ungradedResult,
+  type GradeOptions,
+  type Identification,
+  type GradeResult,
+  type Reference,
+} from "../grade-submission";
 import { cellSource, readNotebook, readSubmission, type Notebook } from "../notebook";
-import { csvText, gradebookCsv, manualTemplateCsv, markdownBlock, markdownInline, plainText, readFinishedResult, readManualScores, scoreDistributionSvg, summaryMarkdown, writeAtomic, writeResult, type ManualScores } from "../results";
+import {
+  csvText,
+  gradebookCsv,
+  manualTemplateCsv,
+  markdownBlock,
+  markdownInline,
+  plainText,
+  readFinishedResult,
+  readManualScores,
+  scoreDistributionSvg,
+  summaryMarkdown,
+  writeAtomic,
+  writeResult,
+  type ManualScores,
+} from "../results";
 import { homeworkSpec } from "../spec";
 import { allowWithoutNodePermission, isolationReport, type SessionLimits } from "../session";
 
@@ -74,7 +99,8 @@ export function resultFolders(files: readonly string[], out: string): string[] {
     used.add(name.toLowerCase());
     const dir = path.join(out, name);
     const rel = path.relative(out, dir);
-    if (!rel || rel.startsWith("..") || path.isAbsolute(rel) || rel.includes(path.sep)) throw new Error(`internal: results folder ${dir} is not directly inside ${out}`);
+    if (!rel || rel.startsWith("..") || path.isAbsolute(rel) || rel.includes(path.sep))
+      throw new Error(`internal: results folder ${dir} is not directly inside ${out}`);
     return dir;
   });
 }
@@ -97,7 +123,10 @@ export async function gradeAll(batch: readonly BatchFile[], out: string, opts: B
     }
     return references.get(name) as Promise<Reference>;
   };
-  const dirs = resultFolders(batch.map((b) => b.file), out);
+  const dirs = resultFolders(
+    batch.map((b) => b.file),
+    out,
+  );
   const results: GradeResult[] = new Array(batch.length);
 
   const gradeOne = async (file: string): Promise<GradeResult> => {
@@ -123,7 +152,11 @@ export async function gradeAll(batch: readonly BatchFile[], out: string, opts: B
       } catch {
         /* reported below */
       }
-      return ungradedResult(submission, spec, `Not graded: the reference solution of ${id.name} could not be run, a fault of the grading setup, not of the submission (${(e as Error)?.message ?? e}).`);
+      return ungradedResult(
+        submission,
+        spec,
+        `Not graded: the reference solution of ${id.name} could not be run, a fault of the grading setup, not of the submission (${(e as Error)?.message ?? e}).`,
+      );
     }
     return grade(file, { solution, seed: opts.seed, reference, limits: opts.limits });
   };
@@ -146,7 +179,11 @@ export async function gradeAll(batch: readonly BatchFile[], out: string, opts: B
       try {
         r = await gradeOne(file);
       } catch (e) {
-        r = ungradedResult(path.basename(file), null, `The grader failed on this submission (not a fault of the submission; the course staff can regrade it with --force): ${(e as Error)?.message ?? String(e)}`);
+        r = ungradedResult(
+          path.basename(file),
+          null,
+          `The grader failed on this submission (not a fault of the submission; the course staff can regrade it with --force): ${(e as Error)?.message ?? String(e)}`,
+        );
       }
       try {
         writeResult(dir, r);
@@ -155,7 +192,9 @@ export async function gradeAll(batch: readonly BatchFile[], out: string, opts: B
         console.error(`could not write the results of ${submission}: ${(e as Error).message}`);
       }
       results[i] = r;
-      console.log(`graded ${submission}: ${r.score} / ${r.maxScore} in ${r.seconds.toFixed(1)} s${r.problems.length ? ` (${r.problems.length} problem(s))` : ""}`);
+      console.log(
+        `graded ${submission}: ${r.score} / ${r.maxScore} in ${r.seconds.toFixed(1)} s${r.problems.length ? ` (${r.problems.length} problem(s))` : ""}`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
@@ -185,7 +224,12 @@ export function writtenQuestions(known: ReadonlyMap<string, string>): WrittenQue
         const meta = c.metadata?.mtl;
         if (meta?.role === "rubric" && meta.question) rubrics[meta.question] = [rubrics[meta.question], cellSource(c)].filter(Boolean).join("\n\n");
       }
-      out[name] = { questions: homeworkSpec(solution).questions.filter((q) => q.written).map((q) => q.id), rubrics };
+      out[name] = {
+        questions: homeworkSpec(solution)
+          .questions.filter((q) => q.written)
+          .map((q) => q.id),
+        rubrics,
+      };
     } catch {
       /* reported when that homework is graded */
     }
@@ -212,7 +256,12 @@ export function writeClassFiles(out: string, results: readonly GradeResult[], ma
   attempt("summary.md", () => writeAtomic(path.join(out, "summary.md"), summaryMarkdown(all)));
   attempt("distribution.svg", () => writeAtomic(path.join(out, "distribution.svg"), scoreDistributionSvg(all)));
   // Homeworks with written questions here (an ungraded "unknown homework" has none).
-  const homeworks = [...new Set([...all.filter((r) => Object.keys(r.written ?? {}).length).map((r) => r.homework), ...all.map((r) => r.homework).filter((h) => written[h]?.questions.length)])];
+  const homeworks = [
+    ...new Set([
+      ...all.filter((r) => Object.keys(r.written ?? {}).length).map((r) => r.homework),
+      ...all.map((r) => r.homework).filter((h) => written[h]?.questions.length),
+    ]),
+  ];
   // One file per written question; with several such homeworks in one batch, named hwN-<question>.
   const fileOf = (hw: string, q: string) => `${capBytes(safeComponent(homeworks.length > 1 ? `${hw}-${q}` : q))}.md`;
   const byFile = new Map<string, { hw: string; q: string; answers: string[] }>();
@@ -228,16 +277,28 @@ export function writeClassFiles(out: string, results: readonly GradeResult[], ma
   for (const [file, { hw, q, answers }] of byFile) {
     const rubric = written[hw]?.rubrics[q];
     const top = rubric ? `## Rubric and model answer (staff only)\n\n${rubric.trim()}\n\n---\n\n` : `_No rubric cell in the solution for this question._\n\n`;
-    attempt(`written/${file}`, () => writeAtomic(path.join(out, "written", file), `# Written answers to ${markdownInline(hw)} question ${markdownInline(q)}\n\n${top}${answers.join("\n")}`));
+    attempt(`written/${file}`, () =>
+      writeAtomic(path.join(out, "written", file), `# Written answers to ${markdownInline(hw)} question ${markdownInline(q)}\n\n${top}${answers.join("\n")}`),
+    );
   }
   const template = path.join(out, "manual-scores.csv");
-  if (!fs.existsSync(template)) attempt("manual-scores.csv", () => writeAtomic(template, manualTemplateCsv(all, (hw) => written[hw]?.questions ?? [])));
+  if (!fs.existsSync(template))
+    attempt("manual-scores.csv", () =>
+      writeAtomic(
+        template,
+        manualTemplateCsv(all, (hw) => written[hw]?.questions ?? []),
+      ),
+    );
   return failed;
 }
 
 /** The notebooks of a folder, links and special files included (they are refused one by one, with a reason). */
 function folderNotebooks(folder: string): string[] {
-  return fs.readdirSync(folder).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(folder, f));
+  return fs
+    .readdirSync(folder)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => path.join(folder, f));
 }
 
 /** A whole number ≥ min, for commander. */
@@ -308,7 +369,8 @@ export function gradeCommand(): Command {
         known = new Map([[homework, file]]);
       } else {
         known = knownHomeworks(path.join(courseDir(o.course), "solutions"));
-        if (homework && !known.has(homework)) throw new Error(`--homework ${homework}: there is no solutions/${homework}.ipynb (known: ${[...known.keys()].join(", ") || "none"})`);
+        if (homework && !known.has(homework))
+          throw new Error(`--homework ${homework}: there is no solutions/${homework}.ipynb (known: ${[...known.keys()].join(", ") || "none"})`);
       }
       const isZip = target.toLowerCase().endsWith(".zip");
       const isFolder = fs.statSync(target).isDirectory();
@@ -320,7 +382,10 @@ export function gradeCommand(): Command {
         const folder = path.join(out, "submissions");
         const report = extractNotebooks(target, folder);
         for (const e of report) if (e.skipped) console.warn(`not graded: ${JSON.stringify(e.entry)} in ${path.basename(target)}: ${e.skipped}`);
-        batch = report.filter((e) => e.file).map((e) => ({ file: e.file as string, source: `${path.basename(target)}: ${e.entry}` })).sort((a, b) => (a.file < b.file ? -1 : 1));
+        batch = report
+          .filter((e) => e.file)
+          .map((e) => ({ file: e.file as string, source: `${path.basename(target)}: ${e.entry}` }))
+          .sort((a, b) => (a.file < b.file ? -1 : 1));
       } else {
         batch = (isFolder ? folderNotebooks(target) : [target]).map((file) => ({ file, source: file }));
       }
@@ -340,7 +405,9 @@ export function gradeCommand(): Command {
       const results = await gradeAll(batch, out, { jobs: o.jobs, force: Boolean(o.force), seed, known, homework, limits });
       const failed = writeClassFiles(out, results, manual, writtenQuestions(known));
       for (const f of failed) console.error(`could not write ${f}`);
-      console.log(`\n${results.length} submission(s) graded; gradebook: ${path.join(out, "gradebook.csv")}; manual scores: ${path.join(out, "manual-scores.csv")}`);
+      console.log(
+        `\n${results.length} submission(s) graded; gradebook: ${path.join(out, "gradebook.csv")}; manual scores: ${path.join(out, "manual-scores.csv")}`,
+      );
       if (stray.length) console.error(`${stray.length} internal error(s) during grading; see above`);
       if (failed.length || stray.length) process.exitCode = 1;
     });

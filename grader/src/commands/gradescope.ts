@@ -19,7 +19,15 @@ import { courseDir, userPath } from "../course";
 import { dirtyWarning, exportCommitted } from "../tracked-files";
 
 /** Students' files and the course's own tooling are not needed to grade; the homework's checks file is (see buildAutograder). */
-const excluded = (homework: string) => [/^notebooks\//, new RegExp(`^homework\\/(?!${homework}\\.checks\\.json$)`), /^test\//, /^bench\//, /^\.ci\//, /^release\//, /^gradescope\//];
+const excluded = (homework: string) => [
+  /^notebooks\//,
+  new RegExp(`^homework\\/(?!${homework}\\.checks\\.json$)`),
+  /^test\//,
+  /^bench\//,
+  /^\.ci\//,
+  /^release\//,
+  /^gradescope\//,
+];
 
 const SETUP = `#!/usr/bin/env bash
 # Gradescope runs this once, as root, in /autograder/source when it builds the autograder image.

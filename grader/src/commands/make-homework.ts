@@ -28,11 +28,27 @@ export async function generateHomework(solutionFile: string): Promise<Record<str
     version: 1,
     homework: spec.name,
     questions: {},
-    cells: released.cells.filter((c) => c.metadata?.mtl).map((c) => ({ id: c.metadata.mtl!.id, role: c.metadata.mtl!.role, ...(c.metadata.mtl!.question ? { question: c.metadata.mtl!.question } : {}), cell_type: c.cell_type, source: cellSource(c) })),
+    cells: released.cells
+      .filter((c) => c.metadata?.mtl)
+      .map((c) => ({
+        id: c.metadata.mtl!.id,
+        role: c.metadata.mtl!.role,
+        ...(c.metadata.mtl!.question ? { question: c.metadata.mtl!.question } : {}),
+        cell_type: c.cell_type,
+        source: cellSource(c),
+      })),
   };
   for (const q of spec.questions) {
-    const cases = q.written || !q.fn ? [] : reference[q.id].filter((c) => !c.hidden).map(({ args, expected }) => ({ args, expected: encodeJsonValue(expected) }));
-    checks.questions[q.id] = { ...(q.fn ? { fn: q.fn } : {}), points: q.points, ...(q.written ? { written: true } : {}), hint: q.hint, tolerance: q.tolerance, cases };
+    const cases =
+      q.written || !q.fn ? [] : reference[q.id].filter((c) => !c.hidden).map(({ args, expected }) => ({ args, expected: encodeJsonValue(expected) }));
+    checks.questions[q.id] = {
+      ...(q.fn ? { fn: q.fn } : {}),
+      points: q.points,
+      ...(q.written ? { written: true } : {}),
+      hint: q.hint,
+      tolerance: q.tolerance,
+      cases,
+    };
   }
   const checksFile = checksFileOf(solutionFile, spec.name);
   return {
@@ -52,7 +68,10 @@ export function makeHomeworkCommand(): Command {
       let files = given.map(userPath);
       if (opts.all) {
         const dir = path.join(courseDir(opts.course), "solutions");
-        files = fs.readdirSync(dir).filter((f) => /^hw\d+\.ipynb$/.test(f)).map((f) => path.join(dir, f));
+        files = fs
+          .readdirSync(dir)
+          .filter((f) => /^hw\d+\.ipynb$/.test(f))
+          .map((f) => path.join(dir, f));
       }
       if (!files.length) throw new Error("name solution notebooks, or pass --all");
       for (const file of files) {

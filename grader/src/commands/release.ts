@@ -20,7 +20,16 @@ import { committedFiles, dirtyWarning, exportCommitted } from "../tracked-files"
 import { execFileSync } from "child_process";
 
 /** What never ships to students. */
-const EXCLUDED = [/^solutions\//, /^test\//, /^bench\//, /^\.ci\//, /^release\//, /^gradescope\//, /^grader\/dist\//, /^scripts\/(test\.ts|run-notebook\.ts|notebook-runner\.ts|execute_notebook\.py)$/];
+const EXCLUDED = [
+  /^solutions\//,
+  /^test\//,
+  /^bench\//,
+  /^\.ci\//,
+  /^release\//,
+  /^gradescope\//,
+  /^grader\/dist\//,
+  /^scripts\/(test\.ts|run-notebook\.ts|notebook-runner\.ts|execute_notebook\.py)$/,
+];
 
 /** The npm scripts students get: the ones the student README names, and the build step npm install runs. */
 const STUDENT_SCRIPTS = ["prepare", "build", "start", "validate"];
@@ -78,10 +87,21 @@ function solutionLines(course: string): Set<string> {
     const cells = parseNotebook(text, sol).cells.map(cellSource);
     const region = /\/\/ BEGIN SOLUTION[^\n]*\n([\s\S]*?)\/\/ END SOLUTION/g;
     // A line the notebook also gives outside its solutions (e.g. in an experiment cell) is no secret.
-    const given = new Set(cells.flatMap((c) => c.replace(region, "").split("\n").map((l) => l.trim())));
+    const given = new Set(
+      cells.flatMap((c) =>
+        c
+          .replace(region, "")
+          .split("\n")
+          .map((l) => l.trim()),
+      ),
+    );
     for (const c of cells) {
       for (const m of c.matchAll(region)) {
-        m[1].split("\n").map((l) => l.trim()).filter((l) => l.length > 25 && !given.has(l)).forEach((l) => secrets.add(l));
+        m[1]
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l.length > 25 && !given.has(l))
+          .forEach((l) => secrets.add(l));
       }
     }
   }
@@ -99,7 +119,8 @@ const MARKER = ".mtl-student-bundle";
 export function buildRelease(course: string, out: string): string[] {
   if (fs.existsSync(out)) {
     const entries = fs.readdirSync(out);
-    if (entries.length && !entries.includes(MARKER)) throw new Error(`${out} is not empty and is not a student bundle this command wrote: choose another --out (nothing was changed)`);
+    if (entries.length && !entries.includes(MARKER))
+      throw new Error(`${out} is not empty and is not a student bundle this command wrote: choose another --out (nothing was changed)`);
   }
   fs.rmSync(out, { recursive: true, force: true });
   const files = exportCommitted(course, EXCLUDED, out);
@@ -133,7 +154,9 @@ export function releaseCommand(): Command {
       if (warning) console.warn(warning);
       const out = o.out ? userPath(o.out) : path.join(course, "release", "student");
       const files = buildRelease(course, out);
-      console.log(`student bundle (from the commit ${execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: course }).toString().trim()}): ${files.length} files in ${out}\nStudents run: npm install && npm start`);
+      console.log(
+        `student bundle (from the commit ${execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: course }).toString().trim()}): ${files.length} files in ${out}\nStudents run: npm install && npm start`,
+      );
       if (o.zip) {
         const zip = userPath(o.zip);
         zipFiles(out, files, zip);

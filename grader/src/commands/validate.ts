@@ -41,11 +41,32 @@ export function homeworkFromChecks(checksFile: string): Homework & { reference: 
   } catch (e) {
     throw new Error(`${checksFile} cannot be read (${(e as Error).message}); get it again from the course bundle`, { cause: e });
   }
-  if (checks.version !== 1 || !Array.isArray(checks.cells) || typeof checks.questions !== "object") throw new Error(`${checksFile} is not a checks file this grader reads (version 1 with the homework's cells); get it again from the course bundle`);
-  const cells: Cell[] = checks.cells.map((c) => ({ id: c.id, cell_type: c.cell_type as Cell["cell_type"], source: c.source, metadata: { mtl: { id: c.id, role: c.role as CellMeta["role"], ...(c.question ? { question: c.question } : {}) } }, ...(c.cell_type === "code" ? { outputs: [], execution_count: null } : {}) }));
-  const notebook: Notebook = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } }, cells };
-  const questions = Object.entries(checks.questions).map(([id, q]) => ({ id, points: q.points, fn: q.fn, written: q.written, tolerance: q.tolerance, hint: q.hint }));
-  const reference: Reference = Object.fromEntries(Object.entries(checks.questions).map(([id, q]) => [id, q.cases.map((c) => ({ args: c.args, expected: decodeJsonValue(c.expected), hidden: false }))]));
+  if (checks.version !== 1 || !Array.isArray(checks.cells) || typeof checks.questions !== "object")
+    throw new Error(`${checksFile} is not a checks file this grader reads (version 1 with the homework's cells); get it again from the course bundle`);
+  const cells: Cell[] = checks.cells.map((c) => ({
+    id: c.id,
+    cell_type: c.cell_type as Cell["cell_type"],
+    source: c.source,
+    metadata: { mtl: { id: c.id, role: c.role as CellMeta["role"], ...(c.question ? { question: c.question } : {}) } },
+    ...(c.cell_type === "code" ? { outputs: [], execution_count: null } : {}),
+  }));
+  const notebook: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells,
+  };
+  const questions = Object.entries(checks.questions).map(([id, q]) => ({
+    id,
+    points: q.points,
+    fn: q.fn,
+    written: q.written,
+    tolerance: q.tolerance,
+    hint: q.hint,
+  }));
+  const reference: Reference = Object.fromEntries(
+    Object.entries(checks.questions).map(([id, q]) => [id, q.cases.map((c) => ({ args: c.args, expected: decodeJsonValue(c.expected), hidden: false }))]),
+  );
   return { name: checks.homework, questions, notebook, checksFile, reference };
 }
 
@@ -88,7 +109,9 @@ export async function validateNotebook(fileArg: string, course?: string): Promis
   }
   const name = claimedHomework(nb, file);
   if (!name) {
-    v.problems.push("the notebook does not say which homework it is (no metadata.mtl.homework.name and no hwN in its file name): start from the course's homework notebook");
+    v.problems.push(
+      "the notebook does not say which homework it is (no metadata.mtl.homework.name and no hwN in its file name): start from the course's homework notebook",
+    );
     return v;
   }
   v.homework = name;
@@ -100,7 +123,9 @@ export async function validateNotebook(fileArg: string, course?: string): Promis
   }
   const checksFile = candidates.find((f) => fs.existsSync(f));
   if (!checksFile) {
-    v.problems.push(`no public checks for ${name} (looked for ${candidates.join(" and ")}): "${name}" is not a homework of this course, or the checks file is missing`);
+    v.problems.push(
+      `no public checks for ${name} (looked for ${candidates.join(" and ")}): "${name}" is not a homework of this course, or the checks file is missing`,
+    );
     return v;
   }
   let homework: ReturnType<typeof homeworkFromChecks>;
@@ -116,7 +141,13 @@ export async function validateNotebook(fileArg: string, course?: string): Promis
   const r = await gradeNotebook(file, homework, async () => homework.reference);
   v.result = r;
   // The grader's own report, one line per problem (its list of cells that failed is split up).
-  for (const p of r.problems) v.problems.push(...p.split(/\n- |\n/).map((l) => l.trim()).filter((l) => l && !/^Cells that did not run cleanly:?$/.test(l)));
+  for (const p of r.problems)
+    v.problems.push(
+      ...p
+        .split(/\n- |\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !/^Cells that did not run cleanly:?$/.test(l)),
+    );
   const byId = new Map(homework.notebook.cells.map((c) => [c.metadata.mtl?.id, c.metadata.mtl]));
   for (const id of r.unedited) {
     const q = byId.get(id)?.question;
@@ -136,7 +167,10 @@ export function validateCommand(): Command {
     .description("check a homework notebook before submitting: the grader minus the hidden inputs (one line per problem; exit 1 on any)")
     .argument("<notebook>", "your homework notebook, e.g. homework/hw1.ipynb")
     .option("--course <dir>", "the course folder (default: the nearest folder with homework/ in it)")
-    .addHelpText("after", "\nIt checks the file on disk. Jupyter's autosave does not update .ipynb_checkpoints/<name>-checkpoint.ipynb, a save (Ctrl-S) does:\nwhen the two differ, validate warns that the notebook changed since your last save.")
+    .addHelpText(
+      "after",
+      "\nIt checks the file on disk. Jupyter's autosave does not update .ipynb_checkpoints/<name>-checkpoint.ipynb, a save (Ctrl-S) does:\nwhen the two differ, validate warns that the notebook changed since your last save.",
+    )
     .action(async (notebook: string, o: { course?: string }) => {
       const v = await validateNotebook(notebook, o.course);
       const shown = path.relative(process.env.INIT_CWD ?? process.cwd(), v.file) || v.file;
@@ -146,7 +180,9 @@ export function validateCommand(): Command {
         console.log(`${v.problems.length} problem(s): fix them before you submit.`);
         process.exitCode = 1;
       } else {
-        console.log(`${shown}: ${v.homework}: every answer is filled in and every public check passes. Submit this file. (Points come from hidden inputs the grader draws when it grades.)`);
+        console.log(
+          `${shown}: ${v.homework}: every answer is filled in and every public check passes. Submit this file. (Points come from hidden inputs the grader draws when it grades.)`,
+        );
       }
     });
 }
