@@ -1,8 +1,8 @@
 /** Grading throughput: a folder of N submissions (solutions and stubs, alternating) graded with J jobs. */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runGrader } from "../test/support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -14,23 +14,10 @@ export function timeGrading(count: number, jobs: number): number {
   const sources = [path.join(ROOT, "solutions", "hw1.ipynb"), path.join(ROOT, "homework", "hw1.ipynb")];
   for (let i = 0; i < count; i++) fs.copyFileSync(sources[i % 2], path.join(subs, `student-${String(i).padStart(3, "0")}.ipynb`));
   const started = performance.now();
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "grader", "bin", "mtl-grader.js"),
-      "grade",
-      subs,
-      "--out",
-      path.join(dir, "out"),
-      "--jobs",
-      String(jobs),
-      "--seed",
-      "1",
-      "--solution",
-      sources[0],
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
+  const r = runGrader(["grade", subs, "--out", path.join(dir, "out"), "--jobs", String(jobs), "--seed", "1", "--solution", sources[0]], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   const seconds = (performance.now() - started) / 1000;
   fs.rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`grading failed: ${r.stderr.slice(-500)}`);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { runGrader } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const OUT = path.join(ROOT, "grader", `.build-test-${process.pid}`);
@@ -22,7 +23,7 @@ test("built and from source, validate prints the same problems and exits the sam
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
   const notebook = path.join("homework", "hw1.ipynb");
   const built = spawnSync(process.execPath, [path.join(OUT, "src", "cli.js"), "validate", notebook], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
-  const source = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "validate", notebook], {
+  const source = runGrader(["validate", notebook], {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 10 * 60 * 1000,

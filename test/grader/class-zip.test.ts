@@ -4,16 +4,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { zipSync, strToU8 } from "fflate";
+import { runGrader } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-class-zip-"));
-const grade = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ...args], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
+const grade = (...args: string[]) => runGrader(["grade", ...args], { cwd: ROOT, encoding: "utf8", timeout: 10 * 60 * 1000 });
 
 test("a zip of student folders is graded submission by submission, with a gradebook and a score plot", () => {
   const zip = path.join(WORK, "hw1-submissions.zip");

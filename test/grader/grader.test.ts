@@ -5,10 +5,10 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runGrader } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const solution = JSON.parse(fs.readFileSync(path.join(ROOT, "solutions", "hw1.ipynb"), "utf8"));
@@ -117,23 +117,8 @@ before(() => {
   for (const [name, nb] of Object.entries(variants)) fs.writeFileSync(path.join(SUBS, `${name}.ipynb`), typeof nb === "string" ? nb : JSON.stringify(nb));
   // A cell limit well above the setup cell's start-up on a loaded machine (loading TensorFlow.js
   // took over 8 s with other work running), so that only the hanging cell meets it.
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "grader", "bin", "mtl-grader.js"),
-      "grade",
-      SUBS,
-      "--out",
-      OUT,
-      "--jobs",
-      "2",
-      "--cell-seconds",
-      "30",
-      "--probe-seconds",
-      "20",
-      "--solution",
-      path.join(ROOT, "solutions", "hw1.ipynb"),
-    ],
+  const r = runGrader(
+    ["grade", SUBS, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "20", "--solution", path.join(ROOT, "solutions", "hw1.ipynb")],
     { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 },
   );
   assert.equal(r.status, 0, `grading failed:\n${r.stdout}\n${r.stderr}`);
@@ -243,21 +228,10 @@ test("results.json follows Gradescope's schema with scores within bounds; the gr
 test("a re-run resumes: graded submissions are skipped, and manual scores merge into the gradebook", () => {
   const manual = path.join(WORK, "manual.csv");
   fs.writeFileSync(manual, "submission,question,score\nsolution.ipynb,4a,2\nsolution.ipynb,4b,1.5\n");
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "grader", "bin", "mtl-grader.js"),
-      "grade",
-      SUBS,
-      "--out",
-      OUT,
-      "--manual",
-      manual,
-      "--solution",
-      path.join(ROOT, "solutions", "hw1.ipynb"),
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
+  const r = runGrader(["grade", SUBS, "--out", OUT, "--manual", manual, "--solution", path.join(ROOT, "solutions", "hw1.ipynb")], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal((r.stdout.match(/^skip /gm) ?? []).length, Object.keys(variants).length);
   const row = fs

@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runGrader } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-gradescope-"));
@@ -23,7 +24,7 @@ const SOURCE = path.join(AG, "source");
 let names: string[] = [];
 
 before(() => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "gradescope", "hw1", "--out", ZIP], {
+  const r = runGrader(["gradescope", "hw1", "--out", ZIP], {
     cwd: ROOT,
     encoding: "utf8",
   });

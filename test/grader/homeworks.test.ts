@@ -4,10 +4,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runGrader } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const names = fs
@@ -25,7 +25,7 @@ for (const name of names) {
     for (const c of solutionNb.cells) if (c.metadata?.mtl?.role === "written") c.source = `Answer to ${c.metadata.mtl.question}: a written answer.`;
     fs.writeFileSync(path.join(subs, "solution.ipynb"), JSON.stringify(solutionNb));
     fs.copyFileSync(path.join(ROOT, "homework", `${name}.ipynb`), path.join(subs, "untouched.ipynb"));
-    const r = spawnSync(process.execPath, [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", subs, "--out", path.join(work, "out"), "--jobs", "2"], {
+    const r = runGrader(["grade", subs, "--out", path.join(work, "out"), "--jobs", "2"], {
       cwd: ROOT,
       encoding: "utf8",
       timeout: 15 * 60 * 1000,

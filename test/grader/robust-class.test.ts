@@ -13,6 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { zipSync, strToU8 } from "fflate";
 import { outsideFences } from "./robust-markdown";
+import { runGrader } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const solution = JSON.parse(fs.readFileSync(path.join(ROOT, "solutions", "hw1.ipynb"), "utf8"));
@@ -119,11 +120,11 @@ let run: ReturnType<typeof spawnSync>;
 
 before(() => {
   fs.writeFileSync(ZIP, zipSync(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, strToU8(typeof v === "string" ? v : JSON.stringify(v))]))));
-  run = spawnSync(
-    process.execPath,
-    [path.join(ROOT, "grader", "bin", "mtl-grader.js"), "grade", ZIP, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "60"],
-    { cwd: ROOT, encoding: "utf8", timeout: 15 * 60 * 1000 },
-  );
+  run = runGrader(["grade", ZIP, "--out", OUT, "--jobs", "2", "--cell-seconds", "30", "--probe-seconds", "60"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 15 * 60 * 1000,
+  });
   for (const line of fs.readFileSync(path.join(OUT, "identities.csv"), "utf8").trim().split("\n").slice(1)) {
     // Cells are quoted; one that starts with = + - @ carries a leading apostrophe (formula neutralised).
     const [, source, folder] = (line.match(/"(?:[^"]|"")*"/g) as string[]).map((c) =>
