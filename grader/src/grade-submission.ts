@@ -46,6 +46,11 @@ export interface GradeResult {
   seconds: number;
 }
 
+/** A grade with nothing scored or found yet: the given fields, empty lists, zero score and time. */
+export function newGradeResult(fields: Pick<GradeResult, "submission" | "homework" | "maxScore"> & Partial<GradeResult>): GradeResult {
+  return { score: 0, tests: [], problems: [], written: {}, unanswered: [], unedited: [], seconds: 0, ...fields };
+}
+
 /** A question as the grading loop needs it (the solution's spec and the public checks both give these). */
 export interface GradedQuestion {
   id: string;
@@ -354,18 +359,7 @@ export async function gradeNotebook(file: string, homework: Homework, reference:
   const started = Date.now();
   const auto = homework.questions.filter((q) => !q.written);
   const maxScore = auto.reduce((s, q) => s + q.points, 0);
-  const result: GradeResult = {
-    submission: path.basename(file),
-    homework: homework.name,
-    score: 0,
-    maxScore,
-    tests: [],
-    problems: [],
-    written: {},
-    unanswered: [],
-    unedited: [],
-    seconds: 0,
-  };
+  const result = newGradeResult({ submission: path.basename(file), homework: homework.name, maxScore });
   const failAll = (why: string) => {
     result.problems.push(why);
     result.tests = auto.map((q) => failedTest(q, `Not graded: ${why}`));

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { showValue, difference, decodeJsonValue, encodeJsonValue } from "../../lib/grading";
 import { writeClassFiles, wholeNumber, type WrittenQuestions } from "../../grader/src/commands/grade";
-import type { GradeResult, TestResult } from "../../grader/src/grade-submission";
+import { newGradeResult, type GradeResult, type TestResult } from "../../grader/src/grade-submission";
 import { gradebookCsv, gradescopeJson, manualTemplateCsv, readCsv, readManualScores } from "../../grader/src/results";
 import { parseHomeworkSpec } from "../../grader/src/spec";
 
@@ -25,19 +25,8 @@ const test1a = (score: number): TestResult => ({
   visibility: "visible",
   publicPassed: true,
 });
-const result = (over: Partial<GradeResult>): GradeResult => ({
-  submission: "a.ipynb",
-  homework: "hw1",
-  score: 0,
-  maxScore: 1,
-  tests: [test1a(0)],
-  problems: [],
-  written: {},
-  unanswered: [],
-  unedited: [],
-  seconds: 0,
-  ...over,
-});
+const result = (over: Partial<GradeResult>): GradeResult =>
+  newGradeResult({ submission: "a.ipynb", homework: "hw1", maxScore: 1, tests: [test1a(0)], ...over });
 
 test("--manual reads the quoting its own gradebook writes: a name with a comma, and names a spreadsheet would run as formulas", () => {
   const names = ["Doe, Jane.ipynb", "=cmd.ipynb", "+1.ipynb", "-2.ipynb", "@x.ipynb", 'say "hi".ipynb'];

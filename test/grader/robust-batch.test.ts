@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { gradeAll, writeClassFiles, type BatchFile } from "../../grader/src/commands/grade";
-import { gradeSubmission, identifyHomework, knownHomeworks, type GradeOptions, type GradeResult } from "../../grader/src/grade-submission";
+import { gradeSubmission, identifyHomework, newGradeResult, knownHomeworks, type GradeOptions, type GradeResult } from "../../grader/src/grade-submission";
 import { parseNotebook, readSubmissionText } from "../../grader/src/notebook";
 import { readFinishedResult, writeResult } from "../../grader/src/results";
 
@@ -21,18 +21,14 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-robust-batch-"));
 
 /** A stand-in for a graded run: records which solution it was given, scores nothing. */
 function fakeResult(file: string, o: GradeOptions): GradeResult {
-  return {
+  return newGradeResult({
     submission: path.basename(file),
     homework: path.basename(o.solution, ".ipynb"),
     score: 1,
     maxScore: 16,
-    tests: [],
     problems: [`graded against ${o.solution}`],
     written: { "4a": "my answer" },
-    unanswered: [],
-    unedited: [],
-    seconds: 0,
-  };
+  });
 }
 
 test("one bad submission never aborts the batch: each fault becomes that submission's result, and the class files are written", async () => {
@@ -159,18 +155,7 @@ test("submissions are read without following links: a link or a folder is refuse
 
 test("grade.json, the resume marker, is written last: a stop before it leaves a submission that is regraded", () => {
   const dir = tmp();
-  const r: GradeResult = {
-    submission: "a.ipynb",
-    homework: "hw1",
-    score: 3,
-    maxScore: 16,
-    tests: [],
-    problems: [],
-    written: {},
-    unanswered: [],
-    unedited: [],
-    seconds: 1,
-  };
+  const r = newGradeResult({ submission: "a.ipynb", homework: "hw1", score: 3, maxScore: 16, seconds: 1 });
   // results.json cannot be written (a folder stands in its place): the stop happens there.
   fs.mkdirSync(path.join(dir, "results.json"));
   assert.throws(() => writeResult(dir, r));

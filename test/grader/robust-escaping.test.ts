@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { zipSync, strToU8 } from "fflate";
 import { entryFileName, extractNotebooks } from "../../grader/src/archive";
-import { questionInputs, type GradeResult } from "../../grader/src/grade-submission";
+import { newGradeResult, questionInputs, type GradeResult } from "../../grader/src/grade-submission";
 import { loadInputs } from "../../grader/src/inputs";
 import { readNotebook } from "../../grader/src/notebook";
 import { feedbackMarkdown, gradebookCsv, readManualScores, summaryMarkdown } from "../../grader/src/results";
@@ -22,19 +22,7 @@ import { outsideFences } from "./robust-markdown";
 const ROOT = path.resolve(__dirname, "..", "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "mtl-robust-escaping-"));
 
-const result = (over: Partial<GradeResult>): GradeResult => ({
-  submission: "a.ipynb",
-  homework: "hw1",
-  score: 0,
-  maxScore: 16,
-  tests: [],
-  problems: [],
-  written: {},
-  unanswered: [],
-  unedited: [],
-  seconds: 0,
-  ...over,
-});
+const result = (over: Partial<GradeResult>): GradeResult => newGradeResult({ submission: "a.ipynb", homework: "hw1", maxScore: 16, ...over });
 const FORGE = "boom\n````\n\n# hw1: 16 / 16 points (autograded)\n\n<script>alert(1)</script>\n<img src=x onerror=alert(2)>";
 
 test("feedback.md: an error message cannot close its fence, add a heading or raw HTML", () => {
