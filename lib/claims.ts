@@ -6,6 +6,12 @@
  * and throws an error listing every claim that failed, not just the first.
  */
 import { backendInfo } from "./backend";
+
+/** The backend as a record names it: on WASM with its kernel set ("wasm (blas kernels)"), since numbers differ in the last digits between sets. */
+function backendLabel(): string | null {
+  const info = backendInfo();
+  return info ? (info.kernels ? `${info.name} (${info.kernels} kernels)` : info.name) : null;
+}
 import { displayBundle } from "./display/output";
 import { showTable } from "./display/table";
 import { courseSeed } from "./seed";
@@ -53,7 +59,7 @@ export class ClaimSet {
 
   /** The record the robustness report reads. */
   record(): ClaimsRecord {
-    return { notebook: this.notebook, seed: courseSeed(), backend: backendInfo()?.name ?? null, claims: this.list() };
+    return { notebook: this.notebook, seed: courseSeed(), backend: backendLabel(), claims: this.list() };
   }
 
   /**

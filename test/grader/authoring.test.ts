@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { generateHomework } from "../../grader/src/commands/make-homework";
-import { stripSolutions } from "../../grader/src/authoring";
+import { makeHomework, markdownSolutions, stripMarkdownSolutions, stripSolutions, WRITTEN_PROMPT } from "../../grader/src/authoring";
 import { difference } from "../../lib/grading/compare";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -35,6 +35,28 @@ test("solution regions become stubs that throw, keeping their indentation", () =
   const src = "function f() {\n  // BEGIN SOLUTION\n  return 42;\n  // END SOLUTION\n}\n";
   assert.equal(stripSolutions(src, "9z"), 'function f() {\n  // YOUR CODE HERE\n  throw new Error("not implemented: question 9z");\n}\n');
   assert.throws(() => stripSolutions("// BEGIN SOLUTION\nreturn 1;\n"), /no END SOLUTION/);
+});
+
+test("a written cell's model answer becomes the answer prompt; the staff read it back; an unclosed region is refused", () => {
+  const cell = "**Answer 4a.** <!-- BEGIN SOLUTION -->\n**Model answer.** Sharing regularizes.\n<!-- END SOLUTION -->\n";
+  assert.equal(stripMarkdownSolutions(cell), `**Answer 4a.** ${WRITTEN_PROMPT}\n`);
+  assert.equal(markdownSolutions(cell), "**Model answer.** Sharing regularizes.");
+  assert.throws(() => stripMarkdownSolutions("<!-- BEGIN SOLUTION --> no end"), /no <!-- END SOLUTION -->/);
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", source: [cell], metadata: { mtl: { id: "w4a", role: "written", question: "4a" } } },
+      { cell_type: "markdown", source: ["**Rubric 4a.** 2 points."], metadata: { mtl: { id: "r4a", role: "rubric", question: "4a" } } },
+      { cell_type: "markdown", source: ["Plain text stays as it is.\n", "Two lines."], metadata: {} },
+    ],
+  };
+  const homework = makeHomework(nb as never);
+  assert.equal(homework.cells.length, 2, "the rubric cell is dropped");
+  assert.deepEqual(homework.cells[0].source, [`**Answer 4a.** ${WRITTEN_PROMPT}\n`]);
+  assert.deepEqual(homework.cells[1].source, ["Plain text stays as it is.\n", "Two lines."]);
+  for (const c of homework.cells) assert.doesNotMatch(JSON.stringify(c.source), /Model answer|Rubric/);
 });
 
 test("comparison explains the first difference and honours tolerances", () => {

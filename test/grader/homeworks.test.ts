@@ -20,10 +20,9 @@ for (const name of names) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), `mtl-${name}-`));
     const subs = path.join(work, "subs");
     fs.mkdirSync(subs);
-    // The solution with its written answers filled in (their model answers live in rubric cells).
+    // The solution as committed: its written cells hold the model answers, so none is unanswered.
     const solutionNb = JSON.parse(fs.readFileSync(path.join(ROOT, "solutions", `${name}.ipynb`), "utf8"));
-    for (const c of solutionNb.cells) if (c.metadata?.mtl?.role === "written") c.source = `Answer to ${c.metadata.mtl.question}: a written answer.`;
-    fs.writeFileSync(path.join(subs, "solution.ipynb"), JSON.stringify(solutionNb));
+    fs.copyFileSync(path.join(ROOT, "solutions", `${name}.ipynb`), path.join(subs, "solution.ipynb"));
     fs.copyFileSync(path.join(ROOT, "homework", `${name}.ipynb`), path.join(subs, "untouched.ipynb"));
     const r = runGrader(["grade", subs, "--out", path.join(work, "out"), "--jobs", "2"], {
       cwd: ROOT,
@@ -44,6 +43,11 @@ for (const name of names) {
       ),
     );
     assert.deepEqual(solution.problems, []);
+    assert.deepEqual(solution.unanswered, []);
+    // The TAs' file of each written question starts with its rubric and model answer.
+    const writtenFiles = fs.readdirSync(path.join(work, "out", "written"));
+    for (const f of writtenFiles) assert.match(fs.readFileSync(path.join(work, "out", "written", f), "utf8"), /Rubric[\s\S]*\*\*Model answer/, f);
+    assert.ok(writtenFiles.length > 0, "no written/*.md files");
     const untouched = grade("untouched");
     assert.equal(untouched.score, 0);
     for (const t of untouched.tests) assert.match(t.output, /not implemented/, t.name);

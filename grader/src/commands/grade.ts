@@ -25,6 +25,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
+import { markdownSolutions } from "../authoring";
 import { capBytes, extractNotebooks, safeComponent } from "../archive";
 import { courseDir, userPath } from "../course";
 import {
@@ -208,7 +209,10 @@ function writeIdentities(out: string, batch: readonly BatchFile[], dirs: readonl
   writeAtomic(path.join(out, "identities.csv"), csvText([["submission", "source", "results folder"], ...rows]));
 }
 
-/** What the staff know about each homework's written questions: their ids and each one's rubric text (from the solution's rubric cells). */
+/**
+ * What the staff know about each homework's written questions: their ids and each one's rubric and
+ * model answer (the solution's rubric cells, then its written cell's solution region).
+ */
 export interface WrittenQuestions {
   [homework: string]: { questions: string[]; rubrics: Record<string, string> };
 }
@@ -222,7 +226,9 @@ export function writtenQuestions(known: ReadonlyMap<string, string>): WrittenQue
       const rubrics: Record<string, string> = {};
       for (const c of solution.cells) {
         const meta = c.metadata?.mtl;
-        if (meta?.role === "rubric" && meta.question) rubrics[meta.question] = [rubrics[meta.question], cellSource(c)].filter(Boolean).join("\n\n");
+        // The rubric cells, then the model answer (the written cell's solution region).
+        const text = meta?.role === "rubric" ? cellSource(c) : meta?.role === "written" ? markdownSolutions(cellSource(c)) : "";
+        if (text && meta?.question) rubrics[meta.question] = [rubrics[meta.question], text].filter(Boolean).join("\n\n");
       }
       out[name] = {
         questions: homeworkSpec(solution)
