@@ -1,8 +1,8 @@
 /**
  * The test command (`npm test`): builds the library, then runs every test file with Node's test
- * runner in two phases: type-checking and unit tests in parallel, then the heavy tests one at a
- * time (notebooks in the real kernel, the browser check, the course command, the grader), so that
- * notebook timings are not inflated by parallel work. Ends with one "N passed, N failed" line
+ * runner in three phases: type-checking, lint and unit tests in parallel; then the notebooks in the
+ * real kernel; then the other heavy tests one at a time (the browser checks, the course command,
+ * JupyterHub, Binder, the grader), so that notebook timings are not inflated by parallel work. Ends with one "N passed, N failed" line
  * (and how many were skipped, if any).
  *
  *   npm test                 everything
@@ -55,10 +55,19 @@ function main(): void {
   execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "build-lib.ts")], { cwd: ROOT, stdio: "inherit" });
   const all = testFiles(path.join(ROOT, "test")).filter((f) => !filters.length || filters.some((w) => f.includes(w)));
   const light = all.filter((f) => !HEAVY.test(f));
-  // The notebook test writes the executed copies that the JupyterLab rendering test reuses: it goes first.
-  const first = (f: string) => (f === "test/notebooks.test.ts" ? 0 : 1);
-  const heavy = all.filter((f) => HEAVY.test(f)).sort((a, b) => first(a) - first(b));
-  const phases = [runPhase("unit", light, 2), runPhase("integration", heavy, 1)];
+  // The notebook test writes the executed copies that the JupyterLab rendering test reuses, so it
+  // runs in a phase of its own before the others (Node's runner orders the files of one run itself).
+  const isNotebooks = (f: string) => f === "test/notebooks.test.ts";
+  const heavy = all.filter((f) => HEAVY.test(f));
+  const phases = [
+    runPhase("unit", light, 2),
+    runPhase("notebooks", heavy.filter(isNotebooks), 1),
+    runPhase(
+      "integration",
+      heavy.filter((f) => !isNotebooks(f)),
+      1,
+    ),
+  ];
   const pass = phases.reduce((s, p) => s + p.pass, 0);
   const fail = phases.reduce((s, p) => s + p.fail, 0);
   const failedRun = phases.some((p) => p.code !== 0);
