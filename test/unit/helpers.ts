@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../lib/models/architecture";
 import { Rng } from "../../lib/random";
+import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
 
 /** Sizes and seed of tinyModel. */
 export interface TinyModelConfig {
@@ -58,4 +59,28 @@ export function centralDifference(v: tf.Variable, i: number, f: () => tf.Scalar,
   const numeric = (at(eps) - at(-eps)) / (2 * eps);
   tf.tidy(() => v.assign(tf.tensor(base, v.shape)));
   return numeric;
+}
+
+/**
+ * Regression tasks on shared 2-d inputs: `x` holds n rows of 2 features, `ys[i]` task i's labels
+ * (train and test are the same data: these tests look at weightings, not generalization).
+ */
+export function regressionFamily(name: string, x: Float32Array, ys: Float32Array[], taskNames = ys.map((_, i) => `t${i}`)): TaskFamily {
+  const T = ys.length;
+  return {
+    name,
+    inputDim: 2,
+    outputDim: 1,
+    descriptorDim: T,
+    sharedInputs: true,
+    tasks: ys.map((y, i) => ({
+      name: taskNames[i],
+      index: i,
+      descriptor: oneHot(i, T),
+      train: dataset(x, y, 2, 1),
+      test: dataset(x, y, 2, 1),
+      loss: "mse" as const,
+      metric: "mse" as const,
+    })),
+  };
 }

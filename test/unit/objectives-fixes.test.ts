@@ -9,8 +9,7 @@ import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
 import * as o from "../../lib/objectives";
 import type { Architecture } from "../../lib/models/architecture";
-import { tinyModel } from "./helpers";
-import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
+import { regressionFamily, tinyModel } from "./helpers";
 import { train } from "../../lib/training/trainer";
 import { mmoeSyntheticFamily } from "../../lib/tasks/mmoe-synthetic";
 import { scaleTargets } from "../../lib/tasks/subsets";
@@ -50,22 +49,7 @@ test("group DRO trained with uniform task sampling puts most weight on the hard 
   const x = rng.normals(n * 2);
   // Task 0 is easy and clean; task 1 has label noise of variance 4, so its loss stays the largest.
   const ys = [Float32Array.from({ length: n }, (_, i) => 0.5 * x[2 * i]), Float32Array.from({ length: n }, (_, i) => x[2 * i + 1] + rng.normal(0, 2))];
-  const fam: TaskFamily = {
-    name: "easy and noisy",
-    inputDim: 2,
-    outputDim: 1,
-    descriptorDim: 2,
-    sharedInputs: true,
-    tasks: ys.map((y, i) => ({
-      name: `t${i}`,
-      index: i,
-      descriptor: oneHot(i, 2),
-      train: dataset(x, y, 2, 1),
-      test: dataset(x, y, 2, 1),
-      loss: "mse" as const,
-      metric: "mse" as const,
-    })),
-  };
+  const fam = regressionFamily("easy and noisy", x, ys);
   const m = tinyModel({ inputDim: 2, hidden: 4, numTasks: 2, seed: 2 });
   const dro = o.groupDro(2, { eta: 0.05 });
   const history = await train(m, fam, { weighting: dro, steps: 100, taskSampling: "uniform", tasksPerStep: 1, progress: false, evalEvery: 0, seed: 3 });

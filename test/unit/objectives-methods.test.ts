@@ -5,8 +5,7 @@ import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
 import * as o from "../../lib/objectives";
 import type { Architecture } from "../../lib/models/architecture";
-import { centralDifference, tinyModel } from "./helpers";
-import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
+import { centralDifference, regressionFamily, tinyModel } from "./helpers";
 import { train } from "../../lib/training/trainer";
 
 before(async () => {
@@ -301,22 +300,7 @@ test("uncertainty weighting learns a larger σ for the noisier of two regression
   const x = rng.normals(n * 2);
   const target = (noise: number) => Float32Array.from({ length: n }, (_, i) => 0.8 * x[2 * i] - 0.5 * x[2 * i + 1] + rng.normal(0, noise));
   const ys = [target(0.1), target(1.0)];
-  const fam: TaskFamily = {
-    name: "two noise levels",
-    inputDim: 2,
-    outputDim: 1,
-    descriptorDim: 2,
-    sharedInputs: true,
-    tasks: ys.map((y, i) => ({
-      name: i ? "noisy" : "clean",
-      index: i,
-      descriptor: oneHot(i, 2),
-      train: dataset(x, y, 2, 1),
-      test: dataset(x, y, 2, 1),
-      loss: "mse" as const,
-      metric: "mse" as const,
-    })),
-  };
+  const fam = regressionFamily("two noise levels", x, ys, ["clean", "noisy"]);
   const w = o.uncertaintyWeighting(2);
   const m = tinyModel({ inputDim: 2, hidden: 8, numTasks: 2, seed: 3 });
   await train(m, fam, { weighting: w, steps: 300, batchSize: 64, learningRate: 0.03, progress: false, evalEvery: 0 });

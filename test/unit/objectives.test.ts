@@ -5,9 +5,9 @@ import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
 import * as o from "../../lib/objectives";
 import { multiHead } from "../../lib/models";
-import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
+import type { TaskFamily } from "../../lib/tasks/task";
 import { train } from "../../lib/training/trainer";
-import { centralDifference } from "./helpers";
+import { centralDifference, regressionFamily } from "./helpers";
 
 before(async () => {
   await setupBackend({ quiet: true });
@@ -144,16 +144,7 @@ function noisyFamily(seed: number): TaskFamily {
   const make = (noise: number) => Float32Array.from({ length: n }, (_, i) => x[2 * i] - x[2 * i + 1] + rng.normal(0, noise));
   const y0 = make(0.05);
   const y1 = make(1.5);
-  const t = (name: string, y: Float32Array, i: number) => ({
-    name,
-    index: i,
-    descriptor: oneHot(i, 2),
-    train: dataset(x, y, 2, 1),
-    test: dataset(x, y, 2, 1),
-    loss: "mse" as const,
-    metric: "mse" as const,
-  });
-  return { name: "noisy", inputDim: 2, outputDim: 1, descriptorDim: 2, tasks: [t("clean", y0, 0), t("noisy", y1, 1)], sharedInputs: true };
+  return regressionFamily("noisy", x, [y0, y1], ["clean", "noisy"]);
 }
 
 test("uncertainty weighting learns a larger σ for the noisier task", async () => {
