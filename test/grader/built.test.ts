@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { runGrader } from "../support/grader-cli";
+import { permissionProbeScript, runGrader } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const OUT = path.join(ROOT, "grader", `.build-test-${process.pid}`);
@@ -35,14 +35,7 @@ test("built and from source, validate prints the same problems and exits the sam
 });
 
 test("built, a grading child runs under Node's permission model", () => {
-  const script = `
-    const { GradingSession, isolationReport } = require(${JSON.stringify(path.join(OUT, "src", "session.js"))});
-    (async () => {
-      const s = new GradingSession({ cellSeconds: 60 });
-      const r = await s.runCell(0, 'let how = "ran"; try { require("child_process").execSync("true"); } catch (e) { how = "refused: " + (e as any).code; } console.log(how);');
-      s.close();
-      process.stdout.write(JSON.stringify({ output: r.output, note: isolationReport().notes[0] }));
-    })();`;
+  const script = permissionProbeScript(path.join(OUT, "src", "session.js"));
   const r = spawnSync(process.execPath, ["-e", script], { cwd: "/", encoding: "utf8", timeout: 180000 });
   assert.equal(r.status, 0, r.stderr);
   const { output, note } = JSON.parse(r.stdout);

@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { nodePermission, permissionRefusal } from "../../grader/src/session";
+import { permissionProbeScript } from "../support/grader-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "grader", "bin", "mtl-grader.js");
@@ -77,14 +78,7 @@ test("paths and the course folder come from where the command is run, not from t
 
 test("from the TypeScript sources (tsx), a grading child still runs under Node's permission model: spawning a process is refused", async () => {
   // The case the permission flags used to be dropped in: the grader loaded through tsx.
-  const script = `
-    const { GradingSession, isolationReport } = require(${JSON.stringify(path.join(ROOT, "grader", "src", "session"))});
-    (async () => {
-      const s = new GradingSession({ cellSeconds: 60 });
-      const r = await s.runCell(0, 'let how = "ran"; try { require("child_process").execSync("true"); } catch (e) { how = "refused: " + (e as any).code; } console.log(how);');
-      s.close();
-      process.stdout.write(JSON.stringify({ output: r.output, note: isolationReport().notes[0] }));
-    })();`;
+  const script = permissionProbeScript(path.join(ROOT, "grader", "src", "session"));
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 180000 });
   const { output, note } = JSON.parse(stdout);
   assert.match(note, /^Node's permission model: on/);

@@ -9,3 +9,19 @@ export const GRADER_BIN = path.resolve(__dirname, "..", "..", "grader", "bin", "
 export function runGrader(args: string[], options: Partial<SpawnSyncOptionsWithStringEncoding> = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [GRADER_BIN, ...args], { encoding: "utf8", ...options });
 }
+
+/**
+ * A Node script that starts a grading session from `sessionModule` (built or TypeScript), runs one
+ * cell that tries to spawn a process, and prints {output, note}: what the cell printed and the first
+ * line of the isolation report.
+ */
+export function permissionProbeScript(sessionModule: string): string {
+  return `
+    const { GradingSession, isolationReport } = require(${JSON.stringify(sessionModule)});
+    (async () => {
+      const s = new GradingSession({ cellSeconds: 60 });
+      const r = await s.runCell(0, 'let how = "ran"; try { require("child_process").execSync("true"); } catch (e) { how = "refused: " + (e as any).code; } console.log(how);');
+      s.close();
+      process.stdout.write(JSON.stringify({ output: r.output, note: isolationReport().notes[0] }));
+    })();`;
+}
