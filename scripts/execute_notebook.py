@@ -7,6 +7,7 @@ the notebook cannot be read.
 """
 import argparse
 import json
+import signal
 import sys
 import time
 
@@ -23,6 +24,28 @@ def cell_problem(cell):
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
             return "stderr: " + out.get("text", "").strip()
     return None
+
+
+# Why a kernel process ends on a signal, as far as the signal tells.
+SIGNAL_HINTS = {
+    "SIGKILL": "killed from outside: on Linux most often the out-of-memory killer (see `dmesg`)",
+    "SIGABRT": "aborted: Node aborts this way when the JavaScript heap is exhausted",
+    "SIGSEGV": "crashed in native code (an addon such as native BLAS, or Node itself)",
+    "SIGBUS": "crashed in native code",
+}
+
+
+def exit_reason(process):
+    """How the kernel's process ended, in words: its exit code or signal and what that usually means."""
+    if process is None:
+        return "its exit status is unknown"
+    code = process.poll()
+    if code is None:
+        return "its process is still running but stopped answering"
+    if code < 0:
+        name = signal.Signals(-code).name
+        return "its process ended on %s, %s" % (name, SIGNAL_HINTS.get(name, "a signal"))
+    return "its process exited with code %d" % code
 
 
 def main():
@@ -58,12 +81,19 @@ def main():
 
     on_complete.t0 = time.time()
     client.on_cell_complete = on_complete
+    # Keep the kernel's process, so that a dead kernel can be reported with how it ended.
+    kernel = {}
+
+    def on_start(**kwargs):
+        kernel["process"] = getattr(getattr(client.km, "provisioner", None), "process", None)
+
+    client.on_notebook_start = on_start
     try:
         client.execute()
     except CellTimeoutError as e:
         error = "cell timed out after %ss" % args.cell_timeout
     except DeadKernelError as e:
-        error = "kernel died: %s" % e
+        error = "kernel died (%s): %s" % (exit_reason(kernel.get("process")), e)
     except CellExecutionError as e:
         error = "cell failed"
     except Exception as e:

@@ -52,6 +52,13 @@ test("text on stderr fails the notebook", async () => {
   assert.match(run.error ?? "", /something went wrong/);
 });
 
+test("a kernel that dies is reported with how its process ended, not only as a dead kernel", async () => {
+  const run = await runNotebook(notebook(["console.log(1)", 'process.kill(process.pid, "SIGKILL")', "console.log(2)"]));
+  assert.equal(run.ok, false);
+  assert.match(run.error ?? "", /kernel died \(its process ended on SIGKILL, killed from outside/);
+  assert.match(run.error ?? "", /cell 1/);
+});
+
 test("a malformed notebook is reported, not crashed on", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtl-harness-"));
   const file = path.join(dir, "bad.ipynb");
