@@ -476,26 +476,19 @@ function describeRecommender(m: Recommender): ModelGraph {
     const task = separate ? k : undefined;
     const name = mmoe ? `expert ${k + 1} ` : separate ? `${RECOMMENDER_TASKS[k]} ` : "shared ";
     const row = separate ? k * 1.5 - 0.25 : mmoe ? 0.5 + (k - (E - 1) / 2) * 1.6 : 0.5;
-    const u = b.node({
-      id: `users${k}`,
-      kind: "block",
-      label: `${name}user table`,
-      detail: `${t.user.vocab} × ${t.user.dim}`,
-      task,
-      variables: [t.user.table],
-      col: 1,
-      row: row - 0.4,
-    });
-    const q = b.node({
-      id: `items${k}`,
-      kind: "block",
-      label: `${name}item table`,
-      detail: `${t.item.vocab} × ${t.item.dim}`,
-      task,
-      variables: [t.item.table],
-      col: 1,
-      row: row + 0.4,
-    });
+    const tableNode = (side: "user" | "item", lookup: typeof t.user, offset: number) =>
+      b.node({
+        id: `${side}s${k}`,
+        kind: "block",
+        label: `${name}${side} table`,
+        detail: `${lookup.vocab} × ${lookup.dim}`,
+        task,
+        variables: [lookup.table],
+        col: 1,
+        row: row + offset,
+      });
+    const u = tableNode("user", t.user, -0.4);
+    const q = tableNode("item", t.item, 0.4);
     b.edge(user, u);
     b.edge(item, q);
     return { u, q };

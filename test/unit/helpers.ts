@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Architecture } from "../../lib/models/architecture";
 import { Rng } from "../../lib/random";
+import * as o from "../../lib/objectives";
 import { dataset, oneHot, type TaskFamily } from "../../lib/tasks/task";
 
 /** Sizes and seed of tinyModel. */
@@ -83,4 +84,18 @@ export function regressionFamily(name: string, x: Float32Array, ys: Float32Array
       metric: "mse" as const,
     })),
   };
+}
+
+/** One of each weighting the library has, for two tasks (DWA's period and group DRO's step size as given). */
+export function everyWeighting(options: { dwaPeriod: number; droEta?: number }): o.Weighting[] {
+  return [
+    o.equalWeights(2),
+    o.fixedWeights([0.3, 0.7]),
+    o.uncertaintyWeighting(2),
+    o.gradNorm(2),
+    o.dynamicWeightAverage(2, { period: options.dwaPeriod }),
+    o.minMax(2),
+    options.droEta === undefined ? o.groupDro(2) : o.groupDro(2, { eta: options.droEta }),
+    o.pcgrad(2),
+  ];
 }

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
 import * as o from "../../lib/objectives";
-import { tinyModel } from "./helpers";
+import { everyWeighting, tinyModel } from "./helpers";
 import { dataset, oneHot, type LossKind, type MetricKind, type Task, type TaskFamily } from "../../lib/tasks/task";
 import { taskProbabilities } from "../../lib/tasks/sampling";
 import { EarlyStopper, History, accuracy, auc, evaluate, stepsPerEpoch, train } from "../../lib/training";
@@ -51,16 +51,7 @@ function family(specs: TaskSpec[], seed: number, sharedInputs = false, testN = 6
   return { name: "linear", inputDim: d, outputDim: 1, descriptorDim: specs.length, tasks, sharedInputs };
 }
 
-const allWeightings = (): o.Weighting[] => [
-  o.equalWeights(2),
-  o.fixedWeights([0.3, 0.7]),
-  o.uncertaintyWeighting(2),
-  o.gradNorm(2),
-  o.dynamicWeightAverage(2, { period: 10 }),
-  o.minMax(2),
-  o.groupDro(2, { eta: 0.05 }),
-  o.pcgrad(2),
-];
+const allWeightings = () => everyWeighting({ dwaPeriod: 10, droEta: 0.05 });
 
 test("every weighting trains the tiny model, lowers the loss, and leaks no tensors over 100 steps", async () => {
   const fam = family([{ n: 200 }, { n: 200, noise: 0.3 }], 1, true);

@@ -1,5 +1,6 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
+import { everyWeighting } from "./helpers";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/backend";
 import { Rng } from "../../lib/random";
@@ -16,16 +17,7 @@ before(async () => {
 });
 
 const family = () => mmoeSyntheticFamily({ correlation: 0.8, numTasks: 2, inputDim: 10, trainSize: 400, testSize: 100, seed: 2 });
-const weightings = (): o.Weighting[] => [
-  o.equalWeights(2),
-  o.fixedWeights([0.3, 0.7]),
-  o.uncertaintyWeighting(2),
-  o.gradNorm(2),
-  o.dynamicWeightAverage(2, { period: 5 }),
-  o.minMax(2),
-  o.groupDro(2),
-  o.pcgrad(2),
-];
+const weightings = () => everyWeighting({ dwaPeriod: 5 });
 
 test("every weighting trains every step with no tensor leaks", async () => {
   const fam = family();
