@@ -32,7 +32,7 @@ export interface BenchReport {
   quick: boolean;
   steps: StepRow[];
   peak: { torchGflops: number | null; wasmGflops: number | null; nativeGflops?: number | null; note?: string };
-  notebooks: Array<{ notebook: string; seconds: number; budget: number; ok: boolean }>;
+  notebooks: Array<{ notebook: string; seconds: number; budget: number; ok: boolean; peakMemoryMB?: number | null }>;
   /** The backend line the notebooks' kernel printed (which kernels they ran on). */
   notebookBackend?: string;
   grader: Array<{ submissions: number; jobs: number; seconds: number; perSubmission: number }> | { note: string };
@@ -82,13 +82,14 @@ export function toMarkdown(r: BenchReport): string {
     lines.push(
       `**Course notebooks** in the real kernel (default backend${r.notebookBackend ? `: ${r.notebookBackend}` : ""}):`,
       "",
-      "| notebook | seconds | budget | within budget | ran without error |",
-      "| --- | ---: | ---: | --- | --- |",
+      "| notebook | seconds | budget | within budget | ran without error | kernel's peak memory (MB) |",
+      "| --- | ---: | ---: | --- | --- | ---: |",
     );
     const yes = (b: boolean) => (b ? "yes" : "**no**");
-    for (const n of r.notebooks) lines.push(`| ${n.notebook} | ${fmt(n.seconds, 1)} | ${n.budget} | ${yes(n.seconds <= n.budget)} | ${yes(n.ok)} |`);
+    for (const n of r.notebooks)
+      lines.push(`| ${n.notebook} | ${fmt(n.seconds, 1)} | ${n.budget} | ${yes(n.seconds <= n.budget)} | ${yes(n.ok)} | ${fmt(n.peakMemoryMB, 0)} |`);
     const total = r.notebooks.reduce((s, n) => s + n.seconds, 0);
-    lines.push(`| **all** | ${fmt(total, 1)} | ${SUITE_BUDGET} | ${yes(total <= SUITE_BUDGET)} | |`, "");
+    lines.push(`| **all** | ${fmt(total, 1)} | ${SUITE_BUDGET} | ${yes(total <= SUITE_BUDGET)} | | |`, "");
   }
   if (Array.isArray(r.grader)) {
     lines.push(

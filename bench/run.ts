@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const notebookBackend = files.length ? await defaultBackendLabel() : previous.notebookBackend;
   for (const file of files) {
     const run = await runNotebook(path.join(ROOT, file));
-    notebooks.push({ notebook: file, seconds: run.seconds, budget: budgetFor(file), ok: run.ok });
+    notebooks.push({ notebook: file, seconds: run.seconds, budget: budgetFor(file), ok: run.ok, peakMemoryMB: run.peakMemoryMB });
     console.log(`${file}: ${run.seconds.toFixed(1)} s${run.ok ? "" : ` FAILED: ${run.error}`}`);
   }
 

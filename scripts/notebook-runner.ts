@@ -23,6 +23,10 @@ export interface NotebookRun {
   /** Index of the failing cell, if any. */
   cell: number | null;
   cells: Array<{ index: number; seconds: number }>;
+  /** The kernel's peak resident memory (VmHWM) after the last cell that finished, where /proc tells. */
+  peakMemoryMB: number | null;
+  /** What the kernel wrote to its own stderr outside any cell (its last 3,000 characters). */
+  kernelStderr: string;
   /** Where the executed copy was written. */
   executed: string;
 }
@@ -52,9 +56,26 @@ export async function runNotebook(notebook: string, options: { cellTimeout?: num
   const last = stdout.trim().split("\n").pop() ?? "";
   try {
     const parsed = JSON.parse(last) as Omit<NotebookRun, "executed">;
-    return { ...parsed, seconds: parsed.seconds ?? 0, cell: parsed.cell ?? null, cells: parsed.cells ?? [], executed };
+    return {
+      ...parsed,
+      seconds: parsed.seconds ?? 0,
+      cell: parsed.cell ?? null,
+      cells: parsed.cells ?? [],
+      peakMemoryMB: parsed.peakMemoryMB ?? null,
+      kernelStderr: parsed.kernelStderr ?? "",
+      executed,
+    };
   } catch {
-    return { ok: false, seconds: 0, error: `runner failed (exit ${code}): ${stderr.trim().slice(-2000)}`, cell: null, cells: [], executed };
+    return {
+      ok: false,
+      seconds: 0,
+      error: `runner failed (exit ${code}): ${stderr.trim().slice(-2000)}`,
+      cell: null,
+      cells: [],
+      peakMemoryMB: null,
+      kernelStderr: "",
+      executed,
+    };
   }
 }
 

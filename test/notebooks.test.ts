@@ -31,7 +31,7 @@ for (const file of notebooks) {
     const run = await runNotebook(path.join(ROOT, file), { env: { MTL_SEED: "" } });
     const budget = budgetFor(file);
     t.diagnostic(
-      `${file}: ${run.seconds.toFixed(1)} s (budget ${budget} s${run.seconds > budget ? ", OVER BUDGET" : ""}); executed copy ${path.relative(ROOT, run.executed)}`,
+      `${file}: ${run.seconds.toFixed(1)} s (budget ${budget} s${run.seconds > budget ? ", OVER BUDGET" : ""}); kernel's peak memory ${run.peakMemoryMB ?? "–"} MB; executed copy ${path.relative(ROOT, run.executed)}`,
     );
     assert.equal(run.ok, true, `${file}: ${run.error}`);
     // Every finding a lecture notebook or solution states is checked by its last cell.
