@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as path from "path";
 import "./quiet";
+import { dropWasmProcessHandlers, processHandlers } from "./kernel-guard";
 import { useWasmKernels, WASM_KERNEL_SETS, type WasmKernelSet } from "./kernels/wasm-kernels";
 import { courseSeed } from "./seed";
 
@@ -103,6 +104,9 @@ function isBackendName(s: string): s is BackendName {
 
 /** Tries one backend; returns null on success, else why it failed. */
 async function tryBackend(name: BackendName): Promise<string | null> {
+  // The WASM module's Emscripten glue adds process handlers that end the process on any uncaught
+  // error; they are removed again once it is up (kernel-guard.ts says why).
+  const handlers = processHandlers();
   try {
     if (name === "node") {
       // danfojs-node's npm override installs plain tfjs under the name @tensorflow/tfjs-node, so
@@ -123,6 +127,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   } catch (e) {
     const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
     return msg.includes("Cannot find module") ? "not installed (optional; see the README)" : msg;
+  } finally {
+    if (name === "wasm") dropWasmProcessHandlers(handlers);
   }
 }
 

@@ -4,6 +4,12 @@
  * `mtl.objectives`, `mtl.training`, `mtl.diagnostics`, `mtl.plots`, `mtl.display`, `mtl.recsys`,
  * `mtl.recommender`, `mtl.claims`; `mtl.courseSeed()` and `mtl.seedFor(...)` give every experiment its seed.
  */
+import { guardKernelSends } from "./kernel-guard";
+
+// In a tslab kernel, a busy message socket queues what a cell prints or shows instead of losing it
+// (and, with the WASM backend, instead of ending the kernel): see kernel-guard.ts.
+guardKernelSends();
+
 export * from "./random";
 export * from "./seed";
 export * from "./backend";
