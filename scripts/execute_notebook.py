@@ -69,14 +69,23 @@ class LateOutputClient(NotebookClient):
             self.late = (self.late or []) + [(msg["parent_header"].get("msg_id"), text)]
 
     async def _async_cleanup_kernel(self):
-        # What the last cell sends after its reply arrives before the kernel is shut down.
-        if self.kc is not None:
-            deadline = time.time() + 0.5
-            while time.time() < deadline:
-                try:
-                    self._keep_late(await ensure_async(self.kc.iopub_channel.get_msg(timeout=0.1)))
-                except Exception:  # queue.Empty, or channels already closed
-                    break
+        # Before shutting the kernel down, run one empty, silent request and read iopub up to its
+        # idle status: the kernel handles it after whatever the last cell left due (a timer that
+        # is due, a rejection nobody handles), and iopub keeps order, so what that work printed
+        # arrives first. Waiting on the kernel's own reply, not on a clock, keeps this independent
+        # of the machine's load. A kernel that never answers is given 30 s.
+        if self.kc is not None and self.km is not None and await ensure_async(self.km.is_alive()):
+            try:
+                sentinel = self.kc.execute("", silent=True, store_history=False)
+                deadline = time.time() + 30
+                while time.time() < deadline:
+                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=max(0.1, deadline - time.time())))
+                    if msg["parent_header"].get("msg_id") != sentinel:
+                        self._keep_late(msg)
+                    elif msg.get("msg_type") == "status" and msg["content"].get("execution_state") == "idle":
+                        break
+            except Exception:  # queue.Empty, or the kernel or its channels are gone
+                pass
         await super()._async_cleanup_kernel()
 
 
